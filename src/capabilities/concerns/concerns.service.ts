@@ -1,0 +1,500 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Database, Tx } from '../../platform/db/index.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import { audit, auditTrail } from '../../platform/audit/audit.service.js';
+import { can } from '../../platform/auth/permissions.js';
+import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
+import { concernsRepository, type ConcernRow, type QueueCursor, type QueueFilters, type QueueSort } from './concerns.repository.js';
+import { generateReference, generateTrackingCode, normaliseReference, normaliseTrackingCode } from './reference.js';
+import { DEFAULT_TARGETS, dueDates, isOverdue } from './targets.js';
+import { detectUrgency } from './urgency.js';
+import { canSeeContact, canSeeEquality, canTriage, canView, canWork, queueScope, type ConcernAccessFacts } from './visibility.js';
+import type { AffectedGroup, Channel, Kind, Topic } from './vocabulary.js';
+import { checkTransition, isClosure, isOpen, type Status } from './workflow.js';
+
+export interface NewConcern {
+  kind: Kind;
+  topic: Topic;
+  description: string;
+  areaId?: string | undefined;
+  placeDescription?: string | undefined;
+  whenText?: string | undefined;
+  affectedGroups: AffectedGroup[];
+  forGroup: boolean;
+  groupName?: string | undefined;
+  anonymous: boolean;
+  contactName?: string | undefined;
+  contactEmail?: string | undefined;
+  contactPhone?: string | undefined;
+  preferredContact?: 'email' | 'phone' | undefined;
+  consentToShare: boolean;
+  equality?: Record<string, string> | undefined;
+  channel: Channel;
+  source?: string | undefined;
+  language: string;
+  /** For seeding history and for imports; defaults to now. */
+  createdAt?: Date;
+}
+
+export interface CreatedConcern {
+  id: string;
+  reference: string;
+  trackingCode: string | undefined;
+  urgent: boolean;
+}
+
+export type Problem<P extends string> = { ok: false; problem: P };
+export type Ok<T = object> = { ok: true } & T;
+
+export interface QueueRequest {
+  filters: Omit<QueueFilters, 'sharedWithOrganisationId'>;
+  sort: QueueSort;
+  cursor?: string | undefined;
+  limit?: number;
+}
+
+export function encodeCursor(c: QueueCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(s: string | undefined): QueueCursor | undefined {
+  if (!s) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<QueueCursor>;
+    if (typeof v.urgent === 'boolean' && typeof v.createdAt === 'string' && typeof v.id === 'string' && !Number.isNaN(Date.parse(v.createdAt)) && /^[0-9a-f-]{36}$/.test(v.id)) {
+      return { urgent: v.urgent, createdAt: v.createdAt, id: v.id };
+    }
+  } catch {
+    // A mangled cursor just means "from the start".
+  }
+  return undefined;
+}
+
+/** What a resident may see on Check progress: status and public updates, nothing else. */
+export interface ProgressView {
+  reference: string;
+  kind: string;
+  status: string;
+  createdAt: Date;
+  updates: { body: string | null; createdAt: Date }[];
+}
+
+export function createConcernsService(db: Database, options: { secret: string }) {
+  const hashTrackingCode = (code: string) =>
+    createHmac('sha256', options.secret).update(`tracking:${normaliseTrackingCode(code)}`).digest('hex');
+
+  async function loadAccessible(tx: Tx, actor: Actor, reference: string) {
+    const ref = normaliseReference(reference);
+    if (!ref) return undefined;
+    const concern = await concernsRepository.findByReference(tx, ref);
+    if (!concern) return undefined;
+    const shares = await concernsRepository.listShares(tx, concern.id);
+    const facts: ConcernAccessFacts = {
+      sharedWith: shares.map((s) => s.organisationId),
+      leadOrganisationId: concern.leadOrganisationId,
+      consentToShare: concern.consentToShare,
+    };
+    if (!canView(actor, facts)) return undefined;
+    return { concern, shares, facts };
+  }
+
+  async function addEvent(
+    tx: Tx,
+    actor: Actor,
+    concern: ConcernRow,
+    kind: string,
+    visibility: 'internal' | 'public',
+    body: string | null,
+    details: Record<string, unknown> = {},
+  ) {
+    await concernsRepository.insertEvent(tx, {
+      partnershipId: actor.partnershipId,
+      concernId: concern.id,
+      kind,
+      visibility,
+      body,
+      details,
+      staffId: actor.staffId,
+    });
+  }
+
+  async function changeStatus(tx: Tx, actor: Actor, concern: ConcernRow, to: Status, extra: Partial<ConcernRow> = {}) {
+    const now = new Date();
+    const closing = !isOpen(to);
+    await concernsRepository.update(tx, concern.id, {
+      status: to,
+      closedAt: closing ? now : null,
+      firstResponseAt: concern.firstResponseAt ?? (closing ? now : null),
+      ...extra,
+    });
+    await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to });
+  }
+
+  return {
+    /** `within` runs in the same transaction, e.g. to delete the draft the concern came from. */
+    async create(actor: Actor, input: NewConcern, options: { within?: (tx: Tx) => Promise<void> } = {}): Promise<CreatedConcern> {
+      const createdAt = input.createdAt ?? new Date();
+      const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
+      const trackingCode = input.anonymous ? undefined : generateTrackingCode();
+      // A clash among 8×10^14 references is vanishingly rare, but if one happens we draw again.
+      for (let attempt = 0; ; attempt++) {
+        const reference = generateReference();
+        try {
+          return await db.tenant(actor.partnershipId, async (tx) => {
+            const targets =
+              (await tenancyRepository.listResponseTargets(tx)).find((t) => t.topic === input.topic) ?? DEFAULT_TARGETS;
+            const due = dueDates(createdAt, urgency.urgent, targets);
+            const row = await concernsRepository.insert(tx, {
+              partnershipId: actor.partnershipId,
+              reference,
+              kind: input.kind,
+              topic: input.topic,
+              description: input.description,
+              areaId: input.areaId ?? null,
+              placeDescription: input.placeDescription ?? null,
+              whenText: input.whenText ?? null,
+              affectedGroups: input.affectedGroups,
+              forGroup: input.forGroup,
+              groupName: input.forGroup ? (input.groupName ?? null) : null,
+              anonymous: input.anonymous,
+              // Anonymous means anonymous: no contact details are kept even if some were typed.
+              contactName: input.anonymous ? null : (input.contactName ?? null),
+              contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
+              contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
+              preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
+              consentToShare: input.consentToShare,
+              trackingCodeHash: trackingCode ? hashTrackingCode(trackingCode) : null,
+              channel: input.channel,
+              source: input.source ?? null,
+              recordedByStaffId: actor.staffId,
+              language: input.language,
+              urgent: urgency.urgent,
+              urgentSignals: urgency.signals,
+              createdAt,
+              updatedAt: createdAt,
+              ...due,
+            });
+            const equality = Object.fromEntries(
+              Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
+            );
+            if (Object.keys(equality).length > 0) {
+              await concernsRepository.insertEquality(tx, { concernId: row.id, partnershipId: actor.partnershipId, answers: equality });
+            }
+            await concernsRepository.insertEvent(tx, {
+              partnershipId: actor.partnershipId,
+              concernId: row.id,
+              kind: 'created',
+              visibility: 'public',
+              body: null,
+              details: { channel: input.channel },
+              staffId: actor.staffId,
+              createdAt,
+            });
+            await audit(tx, actor, {
+              action: actor.staffId ? 'concern.recorded' : 'concern.created',
+              entityType: 'concern',
+              entityId: row.id,
+              details: { reference, channel: input.channel, urgent: urgency.urgent },
+            });
+            if (options.within) await options.within(tx);
+            return { id: row.id, reference, trackingCode, urgent: urgency.urgent };
+          });
+        } catch (err) {
+          const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+          if (code === '23505' && attempt < 3) continue;
+          throw err;
+        }
+      }
+    },
+
+    /**
+     * Check progress. A wrong reference, email or code all give the same answer, so the form
+     * cannot be used to learn which references exist.
+     */
+    async progress(
+      partnershipId: string,
+      reference: string,
+      secret: { email?: string | undefined; trackingCode?: string | undefined },
+    ): Promise<Ok<{ view: ProgressView }> | Problem<'noMatch'>> {
+      const ref = normaliseReference(reference);
+      if (!ref) return { ok: false, problem: 'noMatch' };
+      return db.tenant(partnershipId, async (tx) => {
+        const concern = await concernsRepository.findByReference(tx, ref);
+        if (!concern) return { ok: false, problem: 'noMatch' };
+        let match = false;
+        if (secret.trackingCode && concern.trackingCodeHash) {
+          match = safeEqualHex(hashTrackingCode(secret.trackingCode), concern.trackingCodeHash);
+        }
+        if (!match && secret.email && concern.contactEmail) {
+          match = secret.email.trim().toLowerCase() === concern.contactEmail;
+        }
+        if (!match) return { ok: false, problem: 'noMatch' };
+        // A merged duplicate shows the progress of the concern it joined.
+        const shown = concern.duplicateOfId ? ((await concernsRepository.findById(tx, concern.duplicateOfId)) ?? concern) : concern;
+        const events = await concernsRepository.listEvents(tx, shown.id, 'public');
+        return {
+          ok: true,
+          view: {
+            reference: concern.reference,
+            kind: concern.kind,
+            status: shown.status,
+            createdAt: concern.createdAt,
+            updates: events.filter((e) => e.kind === 'public_update').map((e) => ({ body: e.body, createdAt: e.createdAt })),
+          },
+        };
+      });
+    },
+
+    async queue(actor: Actor, request: QueueRequest) {
+      const scope = queueScope(actor);
+      const filters: QueueFilters = { ...request.filters };
+      if (!scope.all) {
+        // Staff outside triage see what is shared with their organisation, and nothing if they have none.
+        filters.sharedWithOrganisationId = scope.organisationId ?? '00000000-0000-0000-0000-000000000000';
+      }
+      const limit = Math.min(Math.max(request.limit ?? 25, 1), 100);
+      const after = decodeCursor(request.cursor);
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const now = new Date();
+        const [rows, count] = [
+          await concernsRepository.queue(tx, actor.partnershipId, filters, { sort: request.sort, limit: limit + 1, after, now }),
+          await concernsRepository.countQueue(tx, actor.partnershipId, filters, now),
+        ];
+        const page = rows.slice(0, limit);
+        const last = page[page.length - 1];
+        await audit(tx, actor, {
+          action: 'concerns.queue.viewed',
+          entityType: 'concern',
+          details: { filters: request.filters, sort: request.sort, shown: page.map((r) => r.reference) },
+        });
+        return {
+          items: page.map((r) => ({ ...r, overdue: isOverdue(r, now) })),
+          count,
+          countCapped: count > 10_000,
+          nextCursor:
+            rows.length > limit && last
+              ? encodeCursor({ urgent: last.urgent, createdAt: last.createdAt.toISOString(), id: last.id })
+              : undefined,
+        };
+      });
+    },
+
+    async detail(actor: Actor, reference: string) {
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const { concern, shares, facts } = found;
+        const detail = (await concernsRepository.findDetail(tx, concern.reference))!;
+        const showContact = canSeeContact(actor, facts);
+        const showEquality = canSeeEquality(actor);
+        const showRedacted = can(actor.roles, 'concerns.viewRedacted');
+        const [events, linked, equality, redactions, trail, organisations] = [
+          await concernsRepository.listEvents(tx, concern.id),
+          await concernsRepository.listLinked(tx, concern),
+          showEquality ? await concernsRepository.findEquality(tx, concern.id) : undefined,
+          showRedacted && concern.redacted ? await concernsRepository.listRedactions(tx, concern.id) : [],
+          can(actor.roles, 'audit.view') ? await auditTrail(tx, 'concern', concern.id) : undefined,
+          await tenancyRepository.listOrganisations(tx),
+        ];
+        const assignable = await concernsRepository.listAssignableStaff(
+          tx,
+          canTriage(actor) ? facts.sharedWith : facts.sharedWith.filter((o) => o === actor.organisationId),
+        );
+        // Reading a concern is itself audited, noting whether personal data was on the page.
+        await audit(tx, actor, {
+          action: 'concern.viewed',
+          entityType: 'concern',
+          entityId: concern.id,
+          details: { reference: concern.reference, contactShown: showContact && !concern.anonymous, equalityShown: equality !== undefined },
+        });
+        const contact = showContact
+          ? {
+              name: concern.contactName,
+              email: concern.contactEmail,
+              phone: concern.contactPhone,
+              preferred: concern.preferredContact,
+            }
+          : undefined;
+        const { contactName: _n, contactEmail: _e, contactPhone: _p, trackingCodeHash: _t, ...safe } = concern;
+        return {
+          ok: true as const,
+          concern: { ...safe, areaName: detail.areaName, leadOrganisationName: detail.leadOrganisationName, assigneeName: detail.assigneeName, overdue: isOverdue(concern) },
+          contact,
+          contactHidden: !showContact && !concern.anonymous,
+          equality,
+          redactions,
+          shares,
+          events,
+          linked,
+          auditTrail: trail,
+          organisations,
+          assignable,
+          may: {
+            triage: canTriage(actor),
+            work: canWork(actor, facts),
+            redact: canTriage(actor),
+          },
+        };
+      });
+    },
+
+    async share(actor: Actor, reference: string, lead: string, supporting: readonly string[]) {
+      if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const orgs = await tenancyRepository.listOrganisations(tx);
+        const known = new Set(orgs.map((o) => o.id));
+        if (!known.has(lead) || supporting.some((s) => !known.has(s))) return { ok: false as const, problem: 'unknownOrganisation' as const };
+        const { concern } = found;
+        if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
+        await concernsRepository.replaceShares(tx, actor.partnershipId, concern.id, lead, supporting);
+        const stillAssignable =
+          concern.assignedStaffId === null ||
+          [lead, ...supporting].includes((await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '');
+        await concernsRepository.update(tx, concern.id, {
+          leadOrganisationId: lead,
+          ...(stillAssignable ? {} : { assignedStaffId: null }),
+          ...(concern.status === 'new' ? { status: 'triaged' } : {}),
+        });
+        const names = Object.fromEntries(orgs.map((o) => [o.id, o.name]));
+        await addEvent(tx, actor, concern, 'shared', 'internal', null, {
+          lead: names[lead],
+          supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
+        });
+        if (concern.status === 'new') await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
+        await audit(tx, actor, { action: 'concern.shared', entityType: 'concern', entityId: concern.id, details: { lead, supporting } });
+        return { ok: true as const };
+      });
+    },
+
+    async assign(actor: Actor, reference: string, staffId: string) {
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const { concern, facts } = found;
+        if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
+        if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
+        if (!concern.leadOrganisationId) return { ok: false as const, problem: 'noLead' as const };
+        const person = await concernsRepository.findStaff(tx, staffId);
+        const allowedOrgs = canTriage(actor) ? facts.sharedWith : [actor.organisationId];
+        if (!person || !person.active || !allowedOrgs.includes(person.organisationId)) {
+          return { ok: false as const, problem: 'notAssignable' as const };
+        }
+        const moveTo = concern.status === 'triaged' ? 'assigned' : undefined;
+        await concernsRepository.update(tx, concern.id, { assignedStaffId: person.id, ...(moveTo ? { status: moveTo } : {}) });
+        await addEvent(tx, actor, concern, 'assigned', 'internal', null, { to: person.name });
+        if (moveTo) await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to: moveTo });
+        await audit(tx, actor, { action: 'concern.assigned', entityType: 'concern', entityId: concern.id, details: { staffId } });
+        return { ok: true as const };
+      });
+    },
+
+    async transition(
+      actor: Actor,
+      reference: string,
+      input: { to: Status; reason?: string | undefined; referredTo?: string | undefined; duplicateOf?: string | undefined },
+    ) {
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const { concern, facts } = found;
+        if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
+        // Closing as a duplicate, and reopening a closed concern, are triage decisions.
+        if ((input.to === 'duplicate' || (isClosure(concern.status) && input.to === 'triaged')) && !canTriage(actor)) {
+          return { ok: false as const, problem: 'forbidden' as const };
+        }
+        const check = checkTransition({ from: concern.status as Status, ...input });
+        if (!check.ok) return check;
+        if (input.to === 'assigned' && !concern.assignedStaffId) return { ok: false as const, problem: 'notAssigned' as const };
+        let duplicateOfId: string | undefined;
+        if (input.to === 'duplicate') {
+          const target = await loadAccessible(tx, actor, input.duplicateOf ?? '');
+          if (!target || target.concern.id === concern.id) return { ok: false as const, problem: 'duplicateNotFound' as const };
+          duplicateOfId = target.concern.id;
+          await addEvent(tx, actor, target.concern, 'merged_in', 'internal', null, { reference: concern.reference });
+        }
+        await changeStatus(tx, actor, concern, input.to, {
+          closureReason: isClosure(input.to) ? input.reason!.trim() : null,
+          referredTo: input.to === 'referred' ? input.referredTo!.trim() : null,
+          duplicateOfId: duplicateOfId ?? null,
+          // Starting work with nobody assigned assigns the person who started it.
+          ...(input.to === 'in_progress' && !concern.assignedStaffId ? { assignedStaffId: actor.staffId } : {}),
+        });
+        await audit(tx, actor, {
+          action: 'concern.status.changed',
+          entityType: 'concern',
+          entityId: concern.id,
+          details: { from: concern.status, to: input.to, reason: input.reason ?? null, referredTo: input.referredTo ?? null },
+        });
+        return { ok: true as const };
+      });
+    },
+
+    async addNote(actor: Actor, reference: string, body: string, visibility: 'internal' | 'public') {
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const { concern, facts } = found;
+        if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
+        await addEvent(tx, actor, concern, visibility === 'public' ? 'public_update' : 'note', visibility, body);
+        if (visibility === 'public' && !concern.firstResponseAt) {
+          await concernsRepository.update(tx, concern.id, { firstResponseAt: new Date() });
+        } else {
+          await concernsRepository.update(tx, concern.id, {});
+        }
+        await audit(tx, actor, {
+          action: visibility === 'public' ? 'concern.public-update.added' : 'concern.note.added',
+          entityType: 'concern',
+          entityId: concern.id,
+        });
+        return { ok: true as const };
+      });
+    },
+
+    async redact(actor: Actor, reference: string, replacement: string, reason: string) {
+      if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const { concern } = found;
+        await concernsRepository.insertRedaction(tx, {
+          partnershipId: actor.partnershipId,
+          concernId: concern.id,
+          originalDescription: concern.description,
+          reason,
+          staffId: actor.staffId!,
+        });
+        await concernsRepository.update(tx, concern.id, { description: replacement, redacted: true });
+        await addEvent(tx, actor, concern, 'redacted', 'internal', null, { reason });
+        await audit(tx, actor, { action: 'concern.redacted', entityType: 'concern', entityId: concern.id, details: { reason } });
+        return { ok: true as const };
+      });
+    },
+
+    /** Staff lists for forms: organisations and areas of the actor's partnership. */
+    async choices(actor: { partnershipId: string }) {
+      return db.tenant(actor.partnershipId, async (tx) => ({
+        organisations: await tenancyRepository.listOrganisations(tx),
+        areas: await tenancyRepository.listAreas(tx),
+      }));
+    },
+
+    async auditTrail(actor: Actor, reference: string) {
+      if (!can(actor.roles, 'audit.view')) return { ok: false as const, problem: 'forbidden' as const };
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const found = await loadAccessible(tx, actor, reference);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        return { ok: true as const, reference: found.concern.reference, trail: await auditTrail(tx, 'concern', found.concern.id) };
+      });
+    },
+  };
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  const ab = Buffer.from(a, 'hex');
+  const bb = Buffer.from(b, 'hex');
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+export type ConcernsService = ReturnType<typeof createConcernsService>;

@@ -1,0 +1,70 @@
+/**
+ * Response targets in working days (Monday to Friday, excluding England and Wales bank holidays).
+ * Urgent concerns are due by the end of the day they arrive, in UK time.
+ */
+export const DEFAULT_TARGETS = { acknowledgeWorkingDays: 2, respondWorkingDays: 10 };
+
+// England and Wales bank holidays (GOV.UK). Extend as years are announced.
+const BANK_HOLIDAYS = new Set([
+  '2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26',
+  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
+  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
+]);
+
+const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+function londonDay(d: Date): string {
+  return londonDate.format(d);
+}
+
+export function isWorkingDay(d: Date): boolean {
+  const day = new Date(`${londonDay(d)}T12:00:00Z`).getUTCDay();
+  return day !== 0 && day !== 6 && !BANK_HOLIDAYS.has(londonDay(d));
+}
+
+/** Same time of day, n working days later. */
+export function addWorkingDays(from: Date, n: number): Date {
+  const d = new Date(from);
+  let added = 0;
+  while (added < n) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    if (isWorkingDay(d)) added++;
+  }
+  return d;
+}
+
+/** 23:59:59 UK time on the day `d` falls on. */
+export function endOfLondonDay(d: Date): Date {
+  const day = londonDay(d);
+  // Try both UK offsets; pick the instant that is still the same London day.
+  for (const offset of ['+00:00', '+01:00']) {
+    const candidate = new Date(`${day}T23:59:59${offset}`);
+    if (londonDay(candidate) === day) return candidate;
+  }
+  return new Date(`${day}T23:59:59Z`);
+}
+
+export interface Targets {
+  acknowledgeWorkingDays: number;
+  respondWorkingDays: number;
+}
+
+export function dueDates(createdAt: Date, urgent: boolean, targets: Targets = DEFAULT_TARGETS) {
+  if (urgent) {
+    const eod = endOfLondonDay(createdAt);
+    return { acknowledgeDueAt: eod, respondDueAt: eod };
+  }
+  return {
+    acknowledgeDueAt: addWorkingDays(createdAt, targets.acknowledgeWorkingDays),
+    respondDueAt: addWorkingDays(createdAt, targets.respondWorkingDays),
+  };
+}
+
+export function isOverdue(
+  c: { acknowledgeDueAt: Date; respondDueAt: Date; firstResponseAt: Date | null; closedAt: Date | null },
+  now: Date = new Date(),
+): boolean {
+  if (c.closedAt) return false;
+  if (!c.firstResponseAt && c.acknowledgeDueAt < now) return true;
+  return c.respondDueAt < now;
+}

@@ -1,0 +1,28 @@
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/index.js';
+import { shareDrafts } from './share.table.js';
+
+export const shareRepository = {
+  async find(tx: Tx, tokenHash: string) {
+    const [row] = await tx
+      .select()
+      .from(shareDrafts)
+      .where(and(eq(shareDrafts.tokenHash, tokenHash), gt(shareDrafts.expiresAt, new Date())));
+    return row;
+  },
+
+  async upsert(tx: Tx, partnershipId: string, tokenHash: string, answers: Record<string, unknown>, expiresAt: Date) {
+    await tx
+      .insert(shareDrafts)
+      .values({ partnershipId, tokenHash, answers, expiresAt, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: shareDrafts.tokenHash, set: { answers, expiresAt, updatedAt: new Date() } });
+  },
+
+  async remove(tx: Tx, tokenHash: string) {
+    await tx.delete(shareDrafts).where(eq(shareDrafts.tokenHash, tokenHash));
+  },
+
+  async removeExpired(tx: Tx) {
+    await tx.delete(shareDrafts).where(lt(shareDrafts.expiresAt, new Date()));
+  },
+};

@@ -1,0 +1,6 @@
+import type { Database } from '../../platform/db/index.js';
+
+export function createStaffService(_db: Database, _options: { publicUrl: string }) {
+  return {};
+}
+export type StaffService = ReturnType<typeof createStaffService>;

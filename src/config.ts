@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * Environment parsed once, here, by zod. Development gets working defaults so that
+ * `npm start` needs nothing; production refuses to start without real secrets,
+ * because a default secret in production is a silent security hole.
+ */
+const DEV_SECRET = 'heard-development-secret-not-for-production-use';
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SESSION_SECRET: z.string().min(32).optional(),
+  DEMO_SEED: booleanish,
+  DEMO_PASSWORD: z.string().min(8).default('heard-demo-2026'),
+  DEMO_TOTP_SECRET: z.string().default('JBSWY3DPEHPK3PXP'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SMTP_OUT_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Heard <no-reply@demo.heard.test>'),
+  TRUST_PROXY: booleanish,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  production: boolean;
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  sessionSecret: string;
+  demoSeed: boolean;
+  demoPassword: string;
+  demoTotpSecret: string;
+  logLevel: string;
+  smtpOutUrl: string | undefined;
+  mailFrom: string;
+  trustProxy: boolean;
+  /** Cookies carry the Secure flag everywhere but plain-http development and tests. */
+  secureCookies: boolean;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function parseConfig(source: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    };
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const errors: string[] = [];
+  if (production && !e.SESSION_SECRET) errors.push('SESSION_SECRET: required in production (32+ characters)');
+  if (production && !e.DATABASE_URL) errors.push('DATABASE_URL: required in production');
+  if (production && !e.PUBLIC_URL) errors.push('PUBLIC_URL: required in production');
+  if (errors.length > 0) return { ok: false, errors };
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    ok: true,
+    config: {
+      env: e.NODE_ENV,
+      production,
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl,
+      dataDir: e.DATA_DIR,
+      databaseUrl: e.DATABASE_URL || undefined,
+      databasePoolSize: e.DATABASE_POOL_SIZE,
+      sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
+      // Demo data is on by default outside production and can never be switched on in production.
+      demoSeed: !production && (e.DEMO_SEED ?? true),
+      demoPassword: e.DEMO_PASSWORD,
+      demoTotpSecret: e.DEMO_TOTP_SECRET,
+      logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+      smtpOutUrl: e.SMTP_OUT_URL || undefined,
+      mailFrom: e.MAIL_FROM,
+      trustProxy: e.TRUST_PROXY ?? false,
+      secureCookies: publicUrl.startsWith('https://'),
+    },
+  };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const result = parseConfig(source);
+  if (!result.ok) {
+    throw new Error(`Invalid configuration:\n  ${result.errors.join('\n  ')}`);
+  }
+  return result.config;
+}
+
+/** A config for tests: development defaults, quiet logs, no demo seeding unless asked. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: 'test', DEMO_SEED: 'false' }), ...overrides };
+}

@@ -1,0 +1,101 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A Drizzle handle inside a transaction; repositories take one of these as their first argument. */
+export type Tx = PgDatabase<PgQueryResultHKT, Schema>;
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs fn in a transaction as the heard_app role with the partnership set, so row-level security
+   * confines every query to that partnership. Almost all work goes through here.
+   */
+  tenant<T>(partnershipId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn as the schema owner, outside row-level security. Only for the few lookups that happen
+   * before a partnership is known (a session token, an API token, a host name) and for seeding.
+   */
+  system<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a server; otherwise PGlite. */
+  url?: string | undefined;
+  /** PGlite data directory; undefined keeps it in memory (tests). */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+type AnyDrizzle = {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  execute: Tx['execute'];
+};
+
+function wrap(kind: Database['kind'], db: AnyDrizzle, doMigrate: () => Promise<void>, doClose: () => Promise<void>): Database {
+  return {
+    kind,
+    tenant(partnershipId, fn) {
+      return db.transaction(async (tx) => {
+        // One round trip: SET LOCAL ROLE and the tenant setting, both ending with the transaction.
+        await tx.execute(
+          sql`select set_config('role', 'heard_app', true), set_config('heard.partnership_id', ${partnershipId}, true)`,
+        );
+        return fn(tx);
+      });
+    },
+    system(fn) {
+      return db.transaction(fn);
+    },
+    migrate: doMigrate,
+    async ping() {
+      try {
+        await db.execute(sql`select 1`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: doClose,
+  };
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle client that errors (e.g. the server restarted) must not crash the process.
+    pool.on('error', () => undefined);
+    const db = drizzlePg(pool, { schema });
+    return wrap(
+      'postgres',
+      db as unknown as AnyDrizzle,
+      () => migratePg(db, { migrationsFolder: MIGRATIONS_DIR }),
+      () => pool.end(),
+    );
+  }
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const client = options.dataDir ? new PGlite(path.resolve(options.dataDir, 'pglite')) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema });
+  return wrap(
+    'pglite',
+    db as unknown as AnyDrizzle,
+    () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
+    () => client.close(),
+  );
+}

@@ -1,0 +1,7 @@
+/** Every table, gathered for Drizzle and drizzle-kit. Each table is defined beside the code that owns it. */
+export * from '../tenancy/tenancy.table.js';
+export * from '../auth/auth.table.js';
+export * from '../audit/audit.table.js';
+export * from '../mail/outbox.table.js';
+export * from '../../capabilities/concerns/concerns.table.js';
+export * from '../../capabilities/share/share.table.js';

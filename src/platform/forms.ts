@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Translate } from './i18n/index.js';
+
+/** A field's error, shaped for govuk-frontend: the summary links to `href`, the field shows `text`. */
+export interface FieldError {
+  href: string;
+  text: string;
+}
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[]; byField: Record<string, string> };
+
+/**
+ * Parses a submitted form with zod. Issue messages are translation keys; each error links to the
+ * field's id (the field name, or `<name>-<first option>` style ids passed in `ids`).
+ */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  t: Translate,
+  ids: Record<string, string> = {},
+): FormResult<z.output<S>> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, value: result.data };
+  const byField: Record<string, string> = {};
+  const errors: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (byField[field]) continue;
+    const text = t(issue.message.includes('.') ? issue.message : 'common.invalid');
+    byField[field] = text;
+    errors.push({ href: `#${ids[field] ?? field}`, text });
+  }
+  return { ok: false, errors, byField };
+}

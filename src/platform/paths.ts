@@ -1,0 +1,77 @@
+/**
+ * Every URL Heard links to or redirects to comes from here, so a route that moves is changed in one
+ * place and a typo is a type error. Templates get this object as `paths`.
+ */
+const enc = encodeURIComponent;
+
+export const paths = {
+  home: () => '/',
+  health: () => '/health',
+  share: {
+    start: () => '/share',
+    kind: () => '/share/kind',
+    topic: () => '/share/topic',
+    details: () => '/share/details',
+    where: () => '/share/where',
+    groups: () => '/share/groups',
+    who: () => '/share/who',
+    contact: () => '/share/contact',
+    consent: () => '/share/consent',
+    equality: () => '/share/equality',
+    check: () => '/share/check',
+    confirmation: () => '/share/confirmation',
+  },
+  progress: {
+    form: () => '/progress',
+  },
+  staff: {
+    home: () => '/staff',
+    signIn: () => '/staff/sign-in',
+    signInCode: () => '/staff/sign-in/code',
+    setUpCode: () => '/staff/sign-in/set-up',
+    signOut: () => '/staff/sign-out',
+    invitation: (token: string) => `/staff/invitation/${enc(token)}`,
+    apiTokens: () => '/staff/account/api-tokens',
+    apiTokenRevoke: (id: string) => `/staff/account/api-tokens/${enc(id)}/revoke`,
+    admin: {
+      staff: () => '/staff/admin/staff',
+      invite: () => '/staff/admin/staff/invite',
+      member: (id: string) => `/staff/admin/staff/${enc(id)}`,
+      deactivate: (id: string) => `/staff/admin/staff/${enc(id)}/deactivate`,
+      reactivate: (id: string) => `/staff/admin/staff/${enc(id)}/reactivate`,
+      resetMfa: (id: string) => `/staff/admin/staff/${enc(id)}/reset-mfa`,
+    },
+    concerns: {
+      queue: (query?: Record<string, string | undefined>) => withQuery('/staff/concerns', query),
+      record: () => '/staff/concerns/record',
+      show: (ref: string) => `/staff/concerns/${enc(ref)}`,
+      action: (ref: string, action: ConcernAction) => `/staff/concerns/${enc(ref)}/${action}`,
+      audit: (ref: string) => `/staff/concerns/${enc(ref)}/audit`,
+    },
+  },
+  api: {
+    docs: () => '/api/docs',
+    concerns: () => '/api/v1/concerns',
+    concern: (ref: string) => `/api/v1/concerns/${enc(ref)}`,
+  },
+} as const;
+
+export type ConcernAction =
+  | 'status'
+  | 'share'
+  | 'assign'
+  | 'note'
+  | 'public-update'
+  | 'merge'
+  | 'redact'
+  | 'close';
+
+export function withQuery(path: string, query?: Record<string, string | undefined>): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export type Paths = typeof paths;

@@ -1,0 +1,35 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createDatabase } from './platform/db/index.js';
+import { createMailWorker } from './platform/mail/mailer.js';
+import { seedDemo, demoSignIns } from './platform/seed/demo.js';
+import { buildServices } from './services.js';
+
+/** The only file that opens a port: migrate, seed the demo once, listen, and close gracefully. */
+const config = loadConfig();
+const db = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+await db.migrate();
+const services = buildServices(db, config);
+const seeded = config.demoSeed ? await seedDemo(db, services, config) : undefined;
+const app = await buildApp({ config, db, services });
+const mail = createMailWorker(db, { smtpUrl: config.smtpOutUrl, from: config.mailFrom, log: app.log });
+mail.start();
+
+closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  if (err) app.log.error({ err }, 'closing after an error');
+  await app.close();
+  await mail.stop();
+  await db.close();
+});
+
+await app.listen({ host: config.host, port: config.port });
+const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
+const lines = [``, `Heard is running at ${config.publicUrl}  (data: ${where})`];
+if (seeded) {
+  lines.push(`Demo partnership: ${seeded.name}${seeded.created ? ' (created now)' : ''}`);
+  lines.push(`Staff sign in at ${config.publicUrl}/staff/sign-in with password "${config.demoPassword}"`);
+  lines.push(`and a code from an authenticator app set up with the secret ${config.demoTotpSecret}:`);
+  for (const s of demoSignIns()) lines.push(`  ${s.email.padEnd(30)} ${s.description}`);
+}
+console.log(lines.join('\n'));
