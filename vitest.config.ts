@@ -32,7 +32,10 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
   const requireBrowser = process.env.REQUIRE_BROWSER === '1';
   const withPostgres = requirePostgres || (await reachable(POSTGRES_URL));
   const withBrowser = requireBrowser || existsSync(CHROMIUM);
-  if (!withPostgres) console.warn(`\n[heard] PostgreSQL at ${POSTGRES_URL} not reachable: the postgres project is left out.\n`);
+  if (!withPostgres)
+    console.warn(
+      `\n[heard] PostgreSQL at ${POSTGRES_URL} not reachable: the postgres project is left out.\n`,
+    );
   if (!withBrowser) console.warn(`\n[heard] No browser at ${CHROMIUM}: the browser project is left out.\n`);
 
   const unit = ['src/**/*.test.ts', 'test/**/*.test.ts'];
@@ -40,12 +43,25 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     { extends: true, test: { name: 'pglite', include: unit, env: { HEARD_TEST_DB: 'pglite' } } },
   ];
   if (withPostgres) {
-    projects.push({ extends: true, test: { name: 'postgres', include: unit, env: { HEARD_TEST_DB: 'postgres', TEST_POSTGRES_URL: POSTGRES_URL } } });
+    projects.push({
+      extends: true,
+      test: {
+        name: 'postgres',
+        include: unit,
+        env: { HEARD_TEST_DB: 'postgres', TEST_POSTGRES_URL: POSTGRES_URL },
+      },
+    });
   }
   if (withBrowser) {
     projects.push({
       extends: true,
-      test: { name: 'browser', include: ['e2e/**/*.test.ts'], env: { CHROMIUM_PATH: CHROMIUM }, testTimeout: 120_000, fileParallelism: false },
+      test: {
+        name: 'browser',
+        include: ['e2e/**/*.test.ts'],
+        env: { CHROMIUM_PATH: CHROMIUM },
+        testTimeout: 120_000,
+        fileParallelism: false,
+      },
     });
   }
   return {

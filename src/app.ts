@@ -42,7 +42,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       level: config.logLevel,
       // Anonymous means anonymous: request logs carry no client address, cookies or tokens.
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { method: string; url: string; id: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
       },
     },
     trustProxy: config.trustProxy,
@@ -59,15 +63,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(rateLimit, { global: false, keyGenerator: rateLimitKey(config.sessionSecret) });
   await app.register(securityHeaders, { production: config.production });
-  await app.register(requestContext, { i18n, partnerships: services.partnerships, secureCookies: config.secureCookies });
+  await app.register(requestContext, {
+    i18n,
+    partnerships: services.partnerships,
+    secureCookies: config.secureCookies,
+  });
   await app.register(csrfProtection, { secret: config.sessionSecret, secureCookies: config.secureCookies });
   await app.register(views, { env: createViewEnvironment(), i18n });
   await app.register(errorPages, { production: config.production });
-  await app.register(authentication, { auth: services.auth, partnerships: services.partnerships, secureCookies: config.secureCookies });
+  await app.register(authentication, {
+    auth: services.auth,
+    partnerships: services.partnerships,
+    secureCookies: config.secureCookies,
+  });
   await app.register(fastifyStatic, {
     root: path.join(GOVUK_FRONTEND_DIST, 'govuk'),
     prefix: '/assets/',
-    allowedPath: (pathname) => pathname.startsWith('/assets/') || pathname.startsWith('/govuk-frontend.min.') || pathname === '/manifest.json' ,
+    allowedPath: (pathname) =>
+      pathname.startsWith('/assets/') ||
+      pathname.startsWith('/govuk-frontend.min.') ||
+      pathname === '/manifest.json',
     maxAge: config.production ? '7d' : 0,
   });
   await app.register(fastifyStatic, {

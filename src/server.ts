@@ -8,7 +8,11 @@ import { buildServices } from './services.js';
 
 /** The only file that opens a port: migrate, seed the demo once, listen, and close gracefully. */
 const config = loadConfig();
-const db = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+const db = await createDatabase({
+  url: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolSize: config.databasePoolSize,
+});
 await db.migrate();
 const services = buildServices(db, config);
 const seeded = config.demoSeed ? await seedDemo(db, services, config) : undefined;

@@ -7,7 +7,8 @@ export interface FieldError {
   text: string;
 }
 
-export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[]; byField: Record<string, string> };
+export type FormResult<T> =
+  { ok: true; value: T } | { ok: false; errors: FieldError[]; byField: Record<string, string> };
 
 /**
  * Parses a submitted form with zod. Issue messages are translation keys; each error links to the

@@ -83,7 +83,8 @@ export class TestClient {
     if (this.host) headers.host = this.host;
     const res = await this.app.inject({ ...options, headers });
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      const expired = c.value === '' || c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() < Date.now());
+      const expired =
+        c.value === '' || c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() < Date.now());
       if (expired) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
@@ -101,7 +102,8 @@ export class TestClient {
     if (!this.csrf) await this.get('/');
     const body = new URLSearchParams();
     body.append('_csrf', this.csrf ?? '');
-    for (const [k, v] of Object.entries(form)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+    for (const [k, v] of Object.entries(form))
+      for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
     return this.request({
       method: 'POST',
       url,
@@ -111,12 +113,17 @@ export class TestClient {
   }
 
   /** JSON API call using the session cookie, with the CSRF header for unsafe methods. */
-  async api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+  async api(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<LightMyRequestResponse> {
     if (method !== 'GET' && !this.csrf) await this.get('/');
     return this.request({
       method,
       url,
-      headers: method === 'GET' ? {} : { 'x-csrf-token': this.csrf ?? '', 'content-type': 'application/json' },
+      headers:
+        method === 'GET' ? {} : { 'x-csrf-token': this.csrf ?? '', 'content-type': 'application/json' },
       ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
     });
   }

@@ -21,7 +21,11 @@ export const ROLE_ACCOUNTS = [
  * A small partnership for tests: five organisations, three areas, one account per role, all with
  * TEST_PASSWORD and TEST_TOTP_SECRET. Emails are <role>@<slug>.test, e.g. triage@a.test.
  */
-export async function createTestPartnership(db: Database, slug: string, hostnames: string[] = []): Promise<CreatedPartnership & { email: (local: string) => string }> {
+export async function createTestPartnership(
+  db: Database,
+  slug: string,
+  hostnames: string[] = [],
+): Promise<CreatedPartnership & { email: (local: string) => string }> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = (local: string) => `${local}@${slug}.test`;
   const created = await createPartnership(db, {

@@ -11,11 +11,20 @@ export const shareRepository = {
     return row;
   },
 
-  async upsert(tx: Tx, partnershipId: string, tokenHash: string, answers: Record<string, unknown>, expiresAt: Date) {
+  async upsert(
+    tx: Tx,
+    partnershipId: string,
+    tokenHash: string,
+    answers: Record<string, unknown>,
+    expiresAt: Date,
+  ) {
     await tx
       .insert(shareDrafts)
       .values({ partnershipId, tokenHash, answers, expiresAt, updatedAt: new Date() })
-      .onConflictDoUpdate({ target: shareDrafts.tokenHash, set: { answers, expiresAt, updatedAt: new Date() } });
+      .onConflictDoUpdate({
+        target: shareDrafts.tokenHash,
+        set: { answers, expiresAt, updatedAt: new Date() },
+      });
   },
 
   async remove(tx: Tx, tokenHash: string) {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.js';
 
 let t: TestApp;
@@ -9,11 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-async function countConcerns(partnershipId: string): Promise<number> {
-  const r = await t.db.tenant(partnershipId, (tx) => tx.execute(sql`select count(*)::int as n from concerns`));
-  return Number((r.rows[0] as { n: number }).n);
-}
 
 describe('start page', () => {
   it('says what can be shared and points to 999, 101, True Vision and Crimestoppers', async () => {

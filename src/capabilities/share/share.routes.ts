@@ -107,12 +107,16 @@ export function shareRoutes(app: FastifyInstance, services: Services, secureCook
   function render(reply: FastifyReply, step: Step, context: Record<string, unknown>) {
     const t = reply.request.t;
     return reply.view(`share/views/${step}.njk`, {
-      pageTitle: t(`share.${step}.title`, { kind: String((context.answers as Record<string, unknown>).kind ?? 'concern') }),
+      pageTitle: t(`share.${step}.title`, {
+        kind: String((context.answers as Record<string, unknown>).kind ?? 'concern'),
+      }),
       ...context,
     });
   }
 
-  app.get(paths.home(), async (_request, reply) => reply.view('share/views/start.njk', { pageTitle: reply.request.t('share.start.title') }));
+  app.get(paths.home(), async (_request, reply) =>
+    reply.view('share/views/start.njk', { pageTitle: reply.request.t('share.start.title') }),
+  );
 
   app.get(paths.share.start(), async (request, reply) => {
     const answers = await services.share.load(request.partnership.id, draftToken(request));
@@ -148,7 +152,11 @@ export function shareRoutes(app: FastifyInstance, services: Services, secureCook
         token = newSecretToken();
         reply.setCookie(DRAFT_COOKIE, token, { ...cookieOptions, maxAge: 7 * 24 * 60 * 60 });
       }
-      const answers = await services.share.save(request.partnership.id, token, def.toAnswers(parsed.value as Record<string, unknown>));
+      const answers = await services.share.save(
+        request.partnership.id,
+        token,
+        def.toAnswers(parsed.value as Record<string, unknown>),
+      );
       const missing = firstMissingStep(answers);
       return reply.redirect(answers.reviewed || !missing ? paths.share.check() : stepPath(missing));
     });
@@ -159,7 +167,8 @@ export function shareRoutes(app: FastifyInstance, services: Services, secureCook
     const answers = await services.share.load(request.partnership.id, token);
     const missing = firstMissingStep(answers);
     if (missing) return reply.redirect(stepPath(missing));
-    if (!answers.reviewed && token) await services.share.save(request.partnership.id, token, { reviewed: true });
+    if (!answers.reviewed && token)
+      await services.share.save(request.partnership.id, token, { reviewed: true });
     const areas = await services.share.areas(request.partnership.id);
     const area = areas.find((a) => a.id === answers.areaId);
     return reply.view('share/views/check.njk', {
@@ -171,7 +180,12 @@ export function shareRoutes(app: FastifyInstance, services: Services, secureCook
   });
 
   app.post(paths.share.check(), { config: { rateLimit: SUBMIT_LIMIT } }, async (request, reply) => {
-    const outcome = await services.share.submit(request.partnership.id, draftToken(request), request.lang, request.correlationId);
+    const outcome = await services.share.submit(
+      request.partnership.id,
+      draftToken(request),
+      request.lang,
+      request.correlationId,
+    );
     if (!outcome.ok) {
       // No draft usually means it was already sent (a second click) or it expired: start again.
       return reply.redirect(outcome.problem === 'incomplete' ? stepPath(outcome.step) : paths.share.start());
@@ -186,7 +200,11 @@ export function shareRoutes(app: FastifyInstance, services: Services, secureCook
       anonymous: answers.contactMode === 'anonymous',
       email: answers.contactEmail,
     };
-    reply.setCookie(CONFIRMATION_COOKIE, JSON.stringify(confirmation), { ...cookieOptions, signed: true, maxAge: 60 * 60 });
+    reply.setCookie(CONFIRMATION_COOKIE, JSON.stringify(confirmation), {
+      ...cookieOptions,
+      signed: true,
+      maxAge: 60 * 60,
+    });
     return reply.redirect(paths.share.confirmation());
   });
 

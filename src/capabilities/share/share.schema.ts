@@ -18,7 +18,9 @@ const optionalText = (max: number, tooLong: string) =>
     .transform((s) => (s === '' ? undefined : s));
 const list = z
   .union([z.string(), z.array(z.string()), z.undefined()])
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== '' && x !== '_none'));
+  .transform((v) =>
+    (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== '' && x !== '_none'),
+  );
 
 export const kindPage = z.object({
   kind: z.enum(KINDS, { error: 'share.errors.kindRequired' }),
@@ -29,7 +31,9 @@ export const topicPage = z.object({
 });
 
 export const detailsPage = z.object({
-  description: trimmed(5000, 'share.errors.descriptionTooLong').pipe(z.string().min(1, 'share.errors.descriptionRequired')),
+  description: trimmed(5000, 'share.errors.descriptionTooLong').pipe(
+    z.string().min(1, 'share.errors.descriptionRequired'),
+  ),
   whenText: optionalText(200, 'share.errors.whenTooLong'),
 });
 
@@ -48,7 +52,8 @@ export const whoPage = z
     groupName: optionalText(200, 'share.errors.groupNameTooLong'),
   })
   .superRefine((v, ctx) => {
-    if (v.forGroup === 'yes' && !v.groupName) ctx.addIssue({ code: 'custom', path: ['groupName'], message: 'share.errors.groupNameRequired' });
+    if (v.forGroup === 'yes' && !v.groupName)
+      ctx.addIssue({ code: 'custom', path: ['groupName'], message: 'share.errors.groupNameRequired' });
   });
 
 const email = z.string().trim().max(254, 'share.errors.emailTooLong').email('share.errors.emailInvalid');
@@ -64,11 +69,14 @@ export const contactPage = z
     contactName: optionalText(200, 'share.errors.nameTooLong'),
     contactEmail: optionalText(254, 'share.errors.emailTooLong'),
     contactPhone: optionalText(30, 'share.errors.phoneInvalid'),
-    preferredContact: z.union([z.enum(['email', 'phone']), z.literal(''), z.undefined()]).transform((v) => v || undefined),
+    preferredContact: z
+      .union([z.enum(['email', 'phone']), z.literal(''), z.undefined()])
+      .transform((v) => v || undefined),
   })
   .superRefine((v, ctx) => {
     if (v.contactMode !== 'named') return;
-    if (!v.contactName) ctx.addIssue({ code: 'custom', path: ['contactName'], message: 'share.errors.nameRequired' });
+    if (!v.contactName)
+      ctx.addIssue({ code: 'custom', path: ['contactName'], message: 'share.errors.nameRequired' });
     if (!v.contactEmail && !v.contactPhone) {
       ctx.addIssue({ code: 'custom', path: ['contactEmail'], message: 'share.errors.emailOrPhoneRequired' });
     }
@@ -98,7 +106,9 @@ export const consentPage = z.object({
 const equalityShape = Object.fromEntries(
   Object.entries(EQUALITY_QUESTIONS).map(([q, answers]) => [
     q,
-    z.union([z.enum(answers as unknown as [string, ...string[]]), z.literal(''), z.undefined()]).transform((v) => v || undefined),
+    z
+      .union([z.enum(answers as unknown as [string, ...string[]]), z.literal(''), z.undefined()])
+      .transform((v) => v || undefined),
   ]),
 ) as unknown as Record<keyof typeof EQUALITY_QUESTIONS, z.ZodType<string | undefined>>;
 export const equalityPage = z.object(equalityShape);
@@ -126,10 +136,15 @@ export type CompleteAnswers = z.infer<typeof completeAnswers>;
 
 export const progressForm = z
   .object({
-    reference: z.string().trim().min(1, 'share.progress.errors.referenceRequired').max(40, 'share.progress.errors.referenceInvalid'),
+    reference: z
+      .string()
+      .trim()
+      .min(1, 'share.progress.errors.referenceRequired')
+      .max(40, 'share.progress.errors.referenceInvalid'),
     email: optionalText(254, 'share.errors.emailTooLong'),
     trackingCode: optionalText(20, 'share.progress.errors.codeInvalid'),
   })
   .superRefine((v, ctx) => {
-    if (!v.email && !v.trackingCode) ctx.addIssue({ code: 'custom', path: ['email'], message: 'share.progress.errors.emailOrCodeRequired' });
+    if (!v.email && !v.trackingCode)
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'share.progress.errors.emailOrCodeRequired' });
   });

@@ -10,7 +10,17 @@ import { completeAnswers, type CompleteAnswers } from './share.schema.js';
 export const DRAFT_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The question pages in order; the first one whose answer is missing is where to resume. */
-export const STEPS = ['kind', 'topic', 'details', 'where', 'groups', 'who', 'contact', 'consent', 'equality'] as const;
+export const STEPS = [
+  'kind',
+  'topic',
+  'details',
+  'where',
+  'groups',
+  'who',
+  'contact',
+  'consent',
+  'equality',
+] as const;
 export type Step = (typeof STEPS)[number];
 
 const STEP_DONE: Record<Step, (a: Record<string, unknown>) => boolean> = {
@@ -43,12 +53,22 @@ export function createShareService(db: Database, concerns: ConcernsService) {
     },
 
     /** Merges one page's answers into the draft. */
-    async save(partnershipId: string, token: string, answers: Record<string, unknown>): Promise<Record<string, unknown>> {
+    async save(
+      partnershipId: string,
+      token: string,
+      answers: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> {
       return db.tenant(partnershipId, async (tx) => {
         const hash = hashToken(token);
         const existing = (await shareRepository.find(tx, hash))?.answers ?? {};
         const merged = { ...existing, ...answers };
-        await shareRepository.upsert(tx, partnershipId, hash, merged, new Date(Date.now() + DRAFT_LIFETIME_MS));
+        await shareRepository.upsert(
+          tx,
+          partnershipId,
+          hash,
+          merged,
+          new Date(Date.now() + DRAFT_LIFETIME_MS),
+        );
         return merged;
       });
     },
@@ -61,7 +81,12 @@ export function createShareService(db: Database, concerns: ConcernsService) {
      * Turns a complete draft into a concern. The draft is deleted in the same transaction as the
      * concern is stored, so a double click or a refresh cannot submit twice.
      */
-    async submit(partnershipId: string, token: string | undefined, language: string, correlationId: string): Promise<SubmitOutcome> {
+    async submit(
+      partnershipId: string,
+      token: string | undefined,
+      language: string,
+      correlationId: string,
+    ): Promise<SubmitOutcome> {
       if (!token) return { ok: false, problem: 'noDraft' };
       const hash = hashToken(token);
       const draft = await db.tenant(partnershipId, (tx) => shareRepository.find(tx, hash));

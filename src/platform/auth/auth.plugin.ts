@@ -28,19 +28,26 @@ declare module 'fastify' {
  * API token in `Authorization: Bearer`. Sessions live in the database, so any app server can serve
  * any request. A signed-in request is re-pointed at the staff member's own partnership.
  */
-export const authentication = fp<{ auth: AuthService; partnerships: PartnershipDirectory; secureCookies: boolean }>(
+export const authentication = fp<{
+  auth: AuthService;
+  partnerships: PartnershipDirectory;
+  secureCookies: boolean;
+}>(
   async (app, opts) => {
     app.decorateRequest('staff', null);
     app.decorateRequest('pendingSession', null);
-    app.decorateReply('setSessionCookie', function (this: FastifyReply, token: string, maxAgeMs = SESSION_IDLE_MS) {
-      return this.setCookie(SESSION_COOKIE, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: opts.secureCookies,
-        maxAge: Math.floor(maxAgeMs / 1000),
-      });
-    });
+    app.decorateReply(
+      'setSessionCookie',
+      function (this: FastifyReply, token: string, maxAgeMs = SESSION_IDLE_MS) {
+        return this.setCookie(SESSION_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: opts.secureCookies,
+          maxAge: Math.floor(maxAgeMs / 1000),
+        });
+      },
+    );
     app.decorateReply('clearSessionCookie', function (this: FastifyReply) {
       return this.clearCookie(SESSION_COOKIE, { path: '/' });
     });

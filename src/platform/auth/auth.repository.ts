@@ -60,7 +60,10 @@ export const authRepository = {
   },
 
   async promoteSession(tx: Tx, id: string, tokenHash: string, expiresAt: Date): Promise<void> {
-    await tx.update(staffSessions).set({ stage: 'full', tokenHash, expiresAt }).where(eq(staffSessions.id, id));
+    await tx
+      .update(staffSessions)
+      .set({ stage: 'full', tokenHash, expiresAt })
+      .where(eq(staffSessions.id, id));
   },
 
   async deleteSession(tx: Tx, id: string): Promise<void> {
@@ -96,7 +99,12 @@ export const authRepository = {
   /** Before a partnership is known: run in the system context. */
   async findApiToken(tx: Tx, tokenHash: string) {
     const [row] = await tx
-      .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, active: staff.active, ...principalColumns })
+      .select({
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+        active: staff.active,
+        ...principalColumns,
+      })
       .from(apiTokens)
       .innerJoin(staff, eq(staff.id, apiTokens.staffId))
       .innerJoin(organisations, eq(organisations.id, staff.organisationId))
@@ -105,6 +113,9 @@ export const authRepository = {
   },
 
   async touchApiToken(tx: Tx, id: string): Promise<void> {
-    await tx.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, id));
+    await tx
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.id, id));
   },
 };

@@ -26,19 +26,31 @@ export type SignInOutcome =
   | { outcome: 'invalid' }
   | { outcome: 'locked'; until: Date };
 
-export type CodeOutcome = { outcome: 'signedIn'; token: string } | { outcome: 'invalid' } | { outcome: 'locked'; until: Date };
+export type CodeOutcome =
+  { outcome: 'signedIn'; token: string } | { outcome: 'invalid' } | { outcome: 'locked'; until: Date };
 
 export interface ResolvedSession {
   principal: StaffPrincipal;
   stage: 'password' | 'full';
 }
 
-function systemActor(partnershipId: string, correlationId: string, label: string, staffId: string | null = null, organisationId: string | null = null): Actor {
+function systemActor(
+  partnershipId: string,
+  correlationId: string,
+  label: string,
+  staffId: string | null = null,
+  organisationId: string | null = null,
+): Actor {
   return { partnershipId, staffId, organisationId, roles: [], label, correlationId };
 }
 
 export function createAuthService(db: Database) {
-  async function failure(partnershipId: string, row: { id: string; organisationId: string; email: string; failedSignIns: number }, correlationId: string, step: string) {
+  async function failure(
+    partnershipId: string,
+    row: { id: string; organisationId: string; email: string; failedSignIns: number },
+    correlationId: string,
+    step: string,
+  ) {
     const failures = row.failedSignIns + 1;
     const wait = lockoutFor(failures);
     const until = wait > 0 ? new Date(Date.now() + wait) : null;
@@ -54,13 +66,19 @@ export function createAuthService(db: Database) {
   }
 
   return {
-    async signInWithPassword(partnershipId: string, email: string, password: string, correlationId: string): Promise<SignInOutcome> {
+    async signInWithPassword(
+      partnershipId: string,
+      email: string,
+      password: string,
+      correlationId: string,
+    ): Promise<SignInOutcome> {
       const row = await db.tenant(partnershipId, (tx) => authRepository.findStaffByEmail(tx, email.trim()));
       if (!row || !row.active || !row.passwordHash) {
         await burnPasswordCheck(password);
         return { outcome: 'invalid' };
       }
-      if (row.lockedUntil && row.lockedUntil > new Date()) return { outcome: 'locked', until: row.lockedUntil };
+      if (row.lockedUntil && row.lockedUntil > new Date())
+        return { outcome: 'locked', until: row.lockedUntil };
       if (!(await verifyPassword(row.passwordHash, password))) {
         await failure(partnershipId, row, correlationId, 'password');
         return { outcome: 'invalid' };
@@ -75,7 +93,9 @@ export function createAuthService(db: Database) {
           expiresAt: new Date(Date.now() + PASSWORD_STAGE_MS),
         }),
       );
-      return row.totpSecret && row.totpLastStep !== null ? { outcome: 'codeNeeded', token } : { outcome: 'setUpNeeded', token };
+      return row.totpSecret && row.totpLastStep !== null
+        ? { outcome: 'codeNeeded', token }
+        : { outcome: 'setUpNeeded', token };
     },
 
     /** For a staff member with no second factor yet: the secret to show, created once and kept. */
@@ -92,9 +112,12 @@ export function createAuthService(db: Database) {
 
     async verifyCode(session: ResolvedSession, code: string, correlationId: string): Promise<CodeOutcome> {
       const { principal } = session;
-      const row = await db.tenant(principal.partnershipId, (tx) => authRepository.findStaffById(tx, principal.id));
+      const row = await db.tenant(principal.partnershipId, (tx) =>
+        authRepository.findStaffById(tx, principal.id),
+      );
       if (!row || !row.active || !row.totpSecret || !principal.sessionId) return { outcome: 'invalid' };
-      if (row.lockedUntil && row.lockedUntil > new Date()) return { outcome: 'locked', until: row.lockedUntil };
+      if (row.lockedUntil && row.lockedUntil > new Date())
+        return { outcome: 'locked', until: row.lockedUntil };
       const step = verifyTotp(row.totpSecret, code, { lastStep: row.totpLastStep });
       if (step === undefined) {
         await failure(principal.partnershipId, row, correlationId, 'code');
@@ -104,12 +127,27 @@ export function createAuthService(db: Database) {
       const token = newSecretToken();
       await db.tenant(principal.partnershipId, async (tx) => {
         await authRepository.recordSuccess(tx, row.id, step);
-        await authRepository.promoteSession(tx, principal.sessionId!, hashToken(token), new Date(Date.now() + SESSION_IDLE_MS));
-        await audit(tx, systemActor(principal.partnershipId, correlationId, `${row.name} <${row.email}>`, row.id, row.organisationId), {
-          action: 'sign-in.succeeded',
-          entityType: 'staff',
-          entityId: row.id,
-        });
+        await authRepository.promoteSession(
+          tx,
+          principal.sessionId!,
+          hashToken(token),
+          new Date(Date.now() + SESSION_IDLE_MS),
+        );
+        await audit(
+          tx,
+          systemActor(
+            principal.partnershipId,
+            correlationId,
+            `${row.name} <${row.email}>`,
+            row.id,
+            row.organisationId,
+          ),
+          {
+            action: 'sign-in.succeeded',
+            entityType: 'staff',
+            entityId: row.id,
+          },
+        );
       });
       return { outcome: 'signedIn', token };
     },
@@ -122,10 +160,21 @@ export function createAuthService(db: Database) {
           authRepository.touchSession(tx, row.sessionId, new Date(Date.now() + SESSION_IDLE_MS)),
         );
       }
-      const { sessionId, stage, id, partnershipId, organisationId, organisationName, name, email, roles } = row;
+      const { sessionId, stage, id, partnershipId, organisationId, organisationName, name, email, roles } =
+        row;
       return {
         stage,
-        principal: { id, partnershipId, organisationId, organisationName, name, email, roles, via: 'session', sessionId },
+        principal: {
+          id,
+          partnershipId,
+          organisationId,
+          organisationName,
+          name,
+          email,
+          roles,
+          via: 'session',
+          sessionId,
+        },
       };
     },
 
@@ -136,18 +185,38 @@ export function createAuthService(db: Database) {
         await db.tenant(row.partnershipId, (tx) => authRepository.touchApiToken(tx, row.tokenId));
       }
       const { id, partnershipId, organisationId, organisationName, name, email, roles } = row;
-      return { id, partnershipId, organisationId, organisationName, name, email, roles, via: 'token', sessionId: null };
+      return {
+        id,
+        partnershipId,
+        organisationId,
+        organisationName,
+        name,
+        email,
+        roles,
+        via: 'token',
+        sessionId: null,
+      };
     },
 
     async signOut(principal: StaffPrincipal, correlationId: string): Promise<void> {
       if (!principal.sessionId) return;
       await db.tenant(principal.partnershipId, async (tx) => {
         await authRepository.deleteSession(tx, principal.sessionId!);
-        await audit(tx, systemActor(principal.partnershipId, correlationId, `${principal.name} <${principal.email}>`, principal.id, principal.organisationId), {
-          action: 'sign-out',
-          entityType: 'staff',
-          entityId: principal.id,
-        });
+        await audit(
+          tx,
+          systemActor(
+            principal.partnershipId,
+            correlationId,
+            `${principal.name} <${principal.email}>`,
+            principal.id,
+            principal.organisationId,
+          ),
+          {
+            action: 'sign-out',
+            entityType: 'staff',
+            entityId: principal.id,
+          },
+        );
       });
     },
   };

@@ -17,7 +17,12 @@ export const PERMISSIONS = {
   /** See every concern in the partnership (otherwise only those shared with your organisation). */
   'concerns.viewAll': ['partnership_admin', 'triage_officer'],
   /** See concerns shared with your organisation. */
-  'concerns.viewShared': ['agency_officer', 'cohesion_officer', 'forum_facilitator', 'resettlement_caseworker'],
+  'concerns.viewShared': [
+    'agency_officer',
+    'cohesion_officer',
+    'forum_facilitator',
+    'resettlement_caseworker',
+  ],
   /** Route: set lead and supporting organisations, merge duplicates, redact. */
   'concerns.triage': ['partnership_admin', 'triage_officer'],
   /** Work a concern you can see: notes, public updates, status, assignment within your organisation. */

@@ -15,7 +15,10 @@ export type Schema = typeof schema;
 /** A Drizzle handle inside a transaction; repositories take one of these as their first argument. */
 export type Tx = PgDatabase<PgQueryResultHKT, Schema>;
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
@@ -47,7 +50,12 @@ type AnyDrizzle = {
   execute: Tx['execute'];
 };
 
-function wrap(kind: Database['kind'], db: AnyDrizzle, doMigrate: () => Promise<void>, doClose: () => Promise<void>): Database {
+function wrap(
+  kind: Database['kind'],
+  db: AnyDrizzle,
+  doMigrate: () => Promise<void>,
+  doClose: () => Promise<void>,
+): Database {
   return {
     kind,
     tenant(partnershipId, fn) {

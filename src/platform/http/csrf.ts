@@ -25,7 +25,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const csrfProtection = fp<{ secret: string; secureCookies: boolean }>(
   async (app, opts) => {
-    const sign = (value: string) => createHmac('sha256', opts.secret).update(`csrf:${value}`).digest('base64url');
+    const sign = (value: string) =>
+      createHmac('sha256', opts.secret).update(`csrf:${value}`).digest('base64url');
 
     app.decorateRequest('pendingCsrfCookie', undefined);
     app.decorateRequest('csrfToken', function csrfToken(this: FastifyRequest) {
@@ -55,7 +56,8 @@ export const csrfProtection = fp<{ secret: string; secureCookies: boolean }>(
       if (request.headers.authorization?.startsWith('Bearer ')) return;
       const cookie = request.cookies[CSRF_COOKIE];
       const body = request.body as Record<string, unknown> | undefined;
-      const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
+      const sent =
+        (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
       const ok =
         typeof cookie === 'string' &&
         typeof sent === 'string' &&

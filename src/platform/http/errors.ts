@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
-export type ErrorKind = 'badRequest' | 'unauthorised' | 'forbidden' | 'notFound' | 'csrf' | 'tooMany' | 'server';
+export type ErrorKind =
+  'badRequest' | 'unauthorised' | 'forbidden' | 'notFound' | 'csrf' | 'tooMany' | 'server';
 
 const STATUS: Record<ErrorKind, number> = {
   badRequest: 400,
@@ -51,14 +52,20 @@ export const errorPages = fp<{ production: boolean }>(
       if (status === 413) return reply.sendError('badRequest', 'The request was too large.');
       if (status >= 400 && status < 500) {
         request.log.info({ err: error }, 'client error');
-        return reply.sendError(status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'badRequest', error.message);
+        return reply.sendError(
+          status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'badRequest',
+          error.message,
+        );
       }
       request.log.error({ err: error, correlationId: request.correlationId }, 'unhandled error');
       try {
         return reply.sendError('server', error.stack);
       } catch {
         // If even the error page fails (e.g. a broken template), say so plainly rather than hang.
-        return reply.code(500).type('text/plain').send(`Sorry, something went wrong. Reference: ${request.correlationId}`);
+        return reply
+          .code(500)
+          .type('text/plain')
+          .send(`Sorry, something went wrong. Reference: ${request.correlationId}`);
       }
     });
   },

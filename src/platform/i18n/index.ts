@@ -57,7 +57,10 @@ export function loadCatalogs(): Map<string, Catalog> {
       if (!file.endsWith('.json')) continue;
       const lang = file.slice(0, -'.json'.length);
       const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Catalog;
-      catalogs.set(lang, deepMerge(catalogs.get(lang) ?? {}, data, `${lang}:${path.basename(path.dirname(dir))}`));
+      catalogs.set(
+        lang,
+        deepMerge(catalogs.get(lang) ?? {}, data, `${lang}:${path.basename(path.dirname(dir))}`),
+      );
     }
   }
   return catalogs;

@@ -33,7 +33,10 @@ export interface MailWorker {
  * Sends queued mail through nodemailer: SMTP_OUT_URL in production; in development, with no SMTP
  * server configured, messages are written to the log instead so the demo works offline.
  */
-export function createMailWorker(db: Database, options: { smtpUrl: string | undefined; from: string; log: Logger }): MailWorker {
+export function createMailWorker(
+  db: Database,
+  options: { smtpUrl: string | undefined; from: string; log: Logger },
+): MailWorker {
   const transport = options.smtpUrl
     ? nodemailer.createTransport(options.smtpUrl)
     : nodemailer.createTransport({ jsonTransport: true });
@@ -47,8 +50,17 @@ export function createMailWorker(db: Database, options: { smtpUrl: string | unde
       const results: { id: string; ok: boolean; error?: string; attempts: number }[] = [];
       for (const m of due) {
         try {
-          const info = await transport.sendMail({ from: options.from, to: m.toAddress, subject: m.subject, text: m.textBody });
-          if (!options.smtpUrl) options.log.info({ to: m.toAddress, subject: m.subject, purpose: m.purpose, message: info.message }, 'mail (no SMTP_OUT_URL: logged, not sent)');
+          const info = await transport.sendMail({
+            from: options.from,
+            to: m.toAddress,
+            subject: m.subject,
+            text: m.textBody,
+          });
+          if (!options.smtpUrl)
+            options.log.info(
+              { to: m.toAddress, subject: m.subject, purpose: m.purpose, message: info.message },
+              'mail (no SMTP_OUT_URL: logged, not sent)',
+            );
           results.push({ id: m.id, ok: true, attempts: m.attempts + 1 });
         } catch (err) {
           results.push({ id: m.id, ok: false, error: (err as Error).message, attempts: m.attempts + 1 });

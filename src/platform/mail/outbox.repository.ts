@@ -21,7 +21,10 @@ export const outboxRepository = {
   },
 
   async markSent(tx: Tx, id: string): Promise<void> {
-    await tx.update(outbox).set({ status: 'sent', sentAt: new Date(), attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, id));
+    await tx
+      .update(outbox)
+      .set({ status: 'sent', sentAt: new Date(), attempts: sql`${outbox.attempts} + 1` })
+      .where(eq(outbox.id, id));
   },
 
   async markFailed(tx: Tx, id: string, error: string, attempts: number): Promise<void> {

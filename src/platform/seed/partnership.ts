@@ -58,7 +58,9 @@ export async function createPartnership(db: Database, spec: PartnershipSpec): Pr
     if (spec.areas.length > 0) {
       const rows = await tx
         .insert(areas)
-        .values(spec.areas.map((a) => ({ partnershipId: id, code: a.code, name: a.name, groupName: a.group })))
+        .values(
+          spec.areas.map((a) => ({ partnershipId: id, code: a.code, name: a.name, groupName: a.group })),
+        )
         .returning({ id: areas.id, code: areas.code });
       for (const r of rows) areaIds[r.code] = r.id;
     }

@@ -45,7 +45,10 @@ export const areas = pgTable(
     groupName: text('group_name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique('areas_partnership_code').on(t.partnershipId, t.code), index('areas_partnership').on(t.partnershipId)],
+  (t) => [
+    unique('areas_partnership_code').on(t.partnershipId, t.code),
+    index('areas_partnership').on(t.partnershipId),
+  ],
 );
 
 /** Response targets per topic, in working days; urgent concerns are due the same day. */

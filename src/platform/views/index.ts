@@ -5,7 +5,10 @@ import nunjucks from 'nunjucks';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-export const GOVUK_FRONTEND_DIST = path.resolve(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist');
+export const GOVUK_FRONTEND_DIST = path.resolve(
+  path.dirname(require.resolve('govuk-frontend/package.json')),
+  'dist',
+);
 
 /**
  * One Nunjucks environment for every page. Templates are found in the platform's templates folder
@@ -20,17 +23,22 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
     ),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
-  env.addFilter('date', (value: Date | string | null | undefined, lang = 'en', style: 'date' | 'datetime' = 'date') => {
-    if (!value) return '';
-    const d = value instanceof Date ? value : new Date(value);
-    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      ...(style === 'datetime' ? { hour: '2-digit', minute: '2-digit' } : {}),
-      timeZone: 'Europe/London',
-    }).format(d);
-  });
-  env.addFilter('number', (value: number, lang = 'en') => new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang).format(value));
+  env.addFilter(
+    'date',
+    (value: Date | string | null | undefined, lang = 'en', style: 'date' | 'datetime' = 'date') => {
+      if (!value) return '';
+      const d = value instanceof Date ? value : new Date(value);
+      return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        ...(style === 'datetime' ? { hour: '2-digit', minute: '2-digit' } : {}),
+        timeZone: 'Europe/London',
+      }).format(d);
+    },
+  );
+  env.addFilter('number', (value: number, lang = 'en') =>
+    new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang).format(value),
+  );
   return env;
 }

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type nunjucks from 'nunjucks';
 import type { I18n } from '../i18n/index.js';
@@ -18,44 +19,49 @@ declare module 'fastify' {
 
 export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
   async (app, opts) => {
-    app.decorateReply('view', function view(this: import('fastify').FastifyReply, template, context = {}) {
-      const request = this.request;
-      const t = request.t;
-      const staff = request.staff;
-      const path = request.url.split('?')[0]!;
-      const navigation: NavItem[] = staff
-        ? [
-            { href: paths.staff.concerns.queue(), text: t('common.nav.queue') },
-            { href: paths.staff.concerns.record(), text: t('common.nav.record') },
-            ...(staff.roles.includes('partnership_admin')
-              ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
-              : []),
-            { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
-            { href: paths.staff.signOut(), text: t('common.nav.signOut') },
-          ]
-        : [
-            { href: paths.share.start(), text: t('common.nav.share') },
-            { href: paths.progress.form(), text: t('common.nav.progress') },
-          ];
-      for (const item of navigation) item.active = path === item.href || path.startsWith(`${item.href}/`);
-      const html = opts.env.render(template, {
-        t,
-        lang: request.lang,
-        dir: request.dir,
-        languages: staff ? [] : opts.i18n.languages,
-        cspNonce: request.cspNonce,
-        csrfToken: request.csrfToken(),
-        paths,
-        staff,
-        partnership: request.partnership,
-        serviceName: staff ? t('common.staffServiceName') : request.partnership?.shortName ?? t('common.productName'),
-        serviceUrl: staff ? paths.staff.home() : paths.home(),
-        navigation,
-        footerLinks: [{ href: paths.api.docs(), text: t('common.footer.api') }],
-        ...context,
-      });
-      return this.type('text/html; charset=utf-8').send(html);
-    });
+    app.decorateReply(
+      'view',
+      function view(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+        const request = this.request;
+        const t = request.t;
+        const staff = request.staff;
+        const path = request.url.split('?')[0]!;
+        const navigation: NavItem[] = staff
+          ? [
+              { href: paths.staff.concerns.queue(), text: t('common.nav.queue') },
+              { href: paths.staff.concerns.record(), text: t('common.nav.record') },
+              ...(staff.roles.includes('partnership_admin')
+                ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
+                : []),
+              { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
+              { href: paths.staff.signOut(), text: t('common.nav.signOut') },
+            ]
+          : [
+              { href: paths.share.start(), text: t('common.nav.share') },
+              { href: paths.progress.form(), text: t('common.nav.progress') },
+            ];
+        for (const item of navigation) item.active = path === item.href || path.startsWith(`${item.href}/`);
+        const html = opts.env.render(template, {
+          t,
+          lang: request.lang,
+          dir: request.dir,
+          languages: staff ? [] : opts.i18n.languages,
+          cspNonce: request.cspNonce,
+          csrfToken: request.csrfToken(),
+          paths,
+          staff,
+          partnership: request.partnership,
+          serviceName: staff
+            ? t('common.staffServiceName')
+            : (request.partnership?.shortName ?? t('common.productName')),
+          serviceUrl: staff ? paths.staff.home() : paths.home(),
+          navigation,
+          footerLinks: [{ href: paths.api.docs(), text: t('common.footer.api') }],
+          ...context,
+        });
+        return this.type('text/html; charset=utf-8').send(html);
+      },
+    );
   },
   { name: 'views', dependencies: ['request-context', 'csrf'] },
 );
