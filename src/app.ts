@@ -76,13 +76,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     partnerships: services.partnerships,
     secureCookies: config.secureCookies,
   });
+  // GOV.UK Frontend: its fonts and images (dist/govuk/assets) and its compiled CSS and JS, all under /assets/.
   await app.register(fastifyStatic, {
-    root: path.join(GOVUK_FRONTEND_DIST, 'govuk'),
+    root: [path.join(GOVUK_FRONTEND_DIST, 'govuk', 'assets'), path.join(GOVUK_FRONTEND_DIST, 'govuk')],
     prefix: '/assets/',
-    allowedPath: (pathname) =>
-      pathname.startsWith('/assets/') ||
-      pathname.startsWith('/govuk-frontend.min.') ||
-      pathname === '/manifest.json',
     maxAge: config.production ? '7d' : 0,
   });
   await app.register(fastifyStatic, {

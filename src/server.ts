@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -7,6 +8,7 @@ import { seedDemo, demoSignIns } from './platform/seed/demo.js';
 import { buildServices } from './services.js';
 
 /** The only file that opens a port: migrate, seed the demo once, listen, and close gracefully. */
+if (existsSync('.env')) process.loadEnvFile('.env');
 const config = loadConfig();
 const db = await createDatabase({
   url: config.databaseUrl,

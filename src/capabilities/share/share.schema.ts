@@ -12,12 +12,14 @@ const trimmed = (max: number, tooLong: string) =>
     .pipe(z.string().max(max, tooLong));
 const optionalText = (max: number, tooLong: string) =>
   z
-    .union([z.string(), z.undefined()])
+    .string()
+    .optional()
     .transform((s) => (s ?? '').replace(/\r\n/g, '\n').trim())
     .pipe(z.string().max(max, tooLong))
     .transform((s) => (s === '' ? undefined : s));
 const list = z
-  .union([z.string(), z.array(z.string()), z.undefined()])
+  .union([z.string(), z.array(z.string())])
+  .optional()
   .transform((v) =>
     (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== '' && x !== '_none'),
   );
@@ -70,7 +72,8 @@ export const contactPage = z
     contactEmail: optionalText(254, 'share.errors.emailTooLong'),
     contactPhone: optionalText(30, 'share.errors.phoneInvalid'),
     preferredContact: z
-      .union([z.enum(['email', 'phone']), z.literal(''), z.undefined()])
+      .union([z.enum(['email', 'phone']), z.literal('')], { error: 'share.errors.preferredRequired' })
+      .optional()
       .transform((v) => v || undefined),
   })
   .superRefine((v, ctx) => {
@@ -107,7 +110,10 @@ const equalityShape = Object.fromEntries(
   Object.entries(EQUALITY_QUESTIONS).map(([q, answers]) => [
     q,
     z
-      .union([z.enum(answers as unknown as [string, ...string[]]), z.literal(''), z.undefined()])
+      .union([z.enum(answers as unknown as [string, ...string[]]), z.literal('')], {
+        error: 'share.errors.equalityInvalid',
+      })
+      .optional()
       .transform((v) => v || undefined),
   ]),
 ) as unknown as Record<keyof typeof EQUALITY_QUESTIONS, z.ZodType<string | undefined>>;

@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { testConfig, type Config } from '../src/config.js';
+import type { Database } from '../src/platform/db/index.js';
+import { buildServices, type Services } from '../src/services.js';
+import { seedDemo } from '../src/platform/seed/demo.js';
+import { createTestDatabase } from '../test/helpers/db.js';
+
+export interface RunningHeard {
+  app: FastifyInstance;
+  db: Database;
+  services: Services;
+  config: Config;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real app with the demo partnership, listening on a free loopback port. */
+export async function startHeard(): Promise<RunningHeard> {
+  const db = await createTestDatabase();
+  const config = testConfig({ demoSeed: true });
+  const services = buildServices(db, config);
+  await seedDemo(db, services, config);
+  const app = await buildApp({ config, db, services });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    db,
+    services,
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** Debian's Chromium, with the flags this closed network needs (no background connections). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe on the current page; returns a readable list of violations (empty when the page passes). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return result.violations.map(
+    (v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+}
