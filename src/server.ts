@@ -21,9 +21,22 @@ const seeded = config.demoSeed ? await seedDemo(db, services, config) : undefine
 const app = await buildApp({ config, db, services });
 const mail = createMailWorker(db, { smtpUrl: config.smtpOutUrl, from: config.mailFrom, log: app.log });
 mail.start();
+// Housekeeping: expired drafts and sessions go every quarter hour (and once now).
+const housekeeping = async () => {
+  try {
+    await services.share.purgeExpired();
+    await services.auth.purgeExpiredSessions();
+  } catch (err) {
+    app.log.error({ err }, 'housekeeping failed');
+  }
+};
+await housekeeping();
+const housekeepingTimer = setInterval(() => void housekeeping(), 15 * 60_000);
+housekeepingTimer.unref();
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
+  clearInterval(housekeepingTimer);
   await app.close();
   await mail.stop();
   await db.close();

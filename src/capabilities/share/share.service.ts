@@ -73,6 +73,11 @@ export function createShareService(db: Database, concerns: ConcernsService) {
       });
     },
 
+    /** Housekeeping across all partnerships: forget drafts nobody came back to. */
+    async purgeExpired(): Promise<void> {
+      await db.system((tx) => shareRepository.removeExpired(tx));
+    },
+
     async areas(partnershipId: string) {
       return db.tenant(partnershipId, (tx) => tenancyRepository.listAreas(tx));
     },

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { organisations } from '../tenancy/tenancy.table.js';
 import { apiTokens, staff, staffSessions } from './auth.table.js';
@@ -90,6 +90,10 @@ export const authRepository = {
       .innerJoin(organisations, eq(organisations.id, staff.organisationId))
       .where(and(eq(staffSessions.tokenHash, tokenHash), gt(staffSessions.expiresAt, new Date())));
     return row;
+  },
+
+  async deleteExpiredSessions(tx: Tx): Promise<void> {
+    await tx.delete(staffSessions).where(lt(staffSessions.expiresAt, new Date()));
   },
 
   async touchSession(tx: Tx, id: string, expiresAt: Date): Promise<void> {

@@ -198,6 +198,11 @@ export function createAuthService(db: Database) {
       };
     },
 
+    /** Housekeeping across all partnerships: expired sessions are useless and need not be kept. */
+    async purgeExpiredSessions(): Promise<void> {
+      await db.system((tx) => authRepository.deleteExpiredSessions(tx));
+    },
+
     async signOut(principal: StaffPrincipal, correlationId: string): Promise<void> {
       if (!principal.sessionId) return;
       await db.tenant(principal.partnershipId, async (tx) => {

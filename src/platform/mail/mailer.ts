@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Tx } from '../db/index.js';
 import { outboxRepository } from './outbox.repository.js';
 
@@ -35,7 +35,7 @@ export interface MailWorker {
  */
 export function createMailWorker(
   db: Database,
-  options: { smtpUrl: string | undefined; from: string; log: Logger },
+  options: { smtpUrl: string | undefined; from: string; log: FastifyBaseLogger },
 ): MailWorker {
   const transport = options.smtpUrl
     ? nodemailer.createTransport(options.smtpUrl)
