@@ -1,11 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.js';
-import type { Database } from '../db/index.js';
 import type { Services } from '../../services.js';
+import {
+  concernEquality,
+  concernEvents,
+  concerns,
+  concernShares,
+} from '../../capabilities/concerns/concerns.table.js';
+import type { Targets } from '../../capabilities/concerns/targets.js';
+import type { Topic } from '../../capabilities/concerns/vocabulary.js';
+import { audit } from '../audit/audit.service.js';
+import { hashPassword } from '../auth/password.js';
+import type { Database, Tx } from '../db/index.js';
+import type { OrganisationKind } from '../tenancy/tenancy.table.js';
+import { partnerships } from '../tenancy/tenancy.table.js';
+import { buildDemoConcerns, type OrgKey, type StaffKey } from './demo-concerns.js';
+import { createPartnership } from './partnership.js';
+import { WARDS } from './wards.js';
 
-// Placeholder replaced by the demo seed work in progress.
-export async function seedDemo(_db: Database, _services: Services, _config: Config) {
-  return { name: '', created: false };
-}
+/**
+ * The demo partnership `npm start` creates on first run: West Northamptonshire's partners and wards,
+ * one account per role, and 18 months of synthetic concerns. Created once; later starts leave it be.
+ */
+export const DEMO_SLUG = 'west-northamptonshire-demo';
+export const DEMO_NAME = 'West Northamptonshire Community Safety Partnership (demo)';
+const DEMO_DOMAIN = 'demo.heard.test';
+
+const ORGANISATIONS: { key: OrgKey; name: string; kind: OrganisationKind }[] = [
+  { key: 'police', name: 'Northamptonshire Police', kind: 'police' },
+  { key: 'council', name: 'West Northamptonshire Council', kind: 'council' },
+  { key: 'fire', name: 'Northamptonshire Fire and Rescue Service', kind: 'fire' },
+  { key: 'nhs', name: 'NHS Northamptonshire Integrated Care Board', kind: 'nhs' },
+  // Invented voluntary bodies, marked as such so nobody mistakes them for real ones.
+  { key: 'voluntary', name: 'Nene Community Voluntary Action (demo)', kind: 'voluntary' },
+  { key: 'youth', name: 'Daventry and South Northants Youth Trust (demo)', kind: 'voluntary' },
+  { key: 'interfaith', name: 'Northampton Together Interfaith Forum (demo)', kind: 'voluntary' },
+];
+
+const STAFF: { key: StaffKey; name: string; organisation: OrgKey; role: string; description: string }[] = [
+  {
+    key: 'admin',
+    name: 'Helen Whitmore',
+    organisation: 'council',
+    role: 'partnership_admin',
+    description: 'Partnership admin',
+  },
+  {
+    key: 'triage',
+    name: 'Priya Chauhan',
+    organisation: 'council',
+    role: 'triage_officer',
+    description: 'Triage officer',
+  },
+  {
+    key: 'police',
+    name: 'Daniel Okafor',
+    organisation: 'police',
+    role: 'agency_officer',
+    description: 'Agency officer',
+  },
+  {
+    key: 'council',
+    name: 'Sarah Jennings',
+    organisation: 'council',
+    role: 'agency_officer',
+    description: 'Agency officer',
+  },
+  {
+    key: 'fire',
+    name: 'Mark Tebbutt',
+    organisation: 'fire',
+    role: 'agency_officer',
+    description: 'Agency officer',
+  },
+  {
+    key: 'nhs',
+    name: 'Aisha Rahman',
+    organisation: 'nhs',
+    role: 'agency_officer',
+    description: 'Agency officer',
+  },
+  {
+    key: 'voluntary',
+    name: 'Tomasz Nowak',
+    organisation: 'voluntary',
+    role: 'agency_officer',
+    description: 'Agency officer',
+  },
+  {
+    key: 'cohesion',
+    name: 'Imran Hussain',
+    organisation: 'council',
+    role: 'cohesion_officer',
+    description: 'Cohesion officer',
+  },
+  { key: 'facilitator', name: 'Grace Adeyemi', organisation: 'interfaith', role: 'forum_facilitator', description: 'Forum facilitator' }, // prettier-ignore
+  { key: 'caseworker', name: 'Olena Kovalenko', organisation: 'council', role: 'resettlement_caseworker', description: 'Resettlement caseworker' }, // prettier-ignore
+  {
+    key: 'analyst',
+    name: 'James Whitfield',
+    organisation: 'council',
+    role: 'analyst',
+    description: 'Analyst',
+  },
+];
+
+const staffEmail = (key: StaffKey) => `${key}@${DEMO_DOMAIN}`;
+
+/** Hate incidents get a faster response; ideas take longer to consider. */
+const TARGETS: Record<Topic, Targets> = {
+  unsafe_place: { acknowledgeWorkingDays: 2, respondWorkingDays: 10 },
+  antisocial_behaviour: { acknowledgeWorkingDays: 2, respondWorkingDays: 10 },
+  hate_harassment: { acknowledgeWorkingDays: 1, respondWorkingDays: 5 },
+  hate_disinformation: { acknowledgeWorkingDays: 2, respondWorkingDays: 5 },
+  community_tensions: { acknowledgeWorkingDays: 2, respondWorkingDays: 10 },
+  access_inclusion: { acknowledgeWorkingDays: 2, respondWorkingDays: 10 },
+  idea: { acknowledgeWorkingDays: 5, respondWorkingDays: 20 },
+  something_else: { acknowledgeWorkingDays: 2, respondWorkingDays: 10 },
+};
+
+/** The accounts to sign in with, for the start-up banner and the README. */
 export function demoSignIns(): { email: string; description: string }[] {
-  return [];
+  const orgName = (key: OrgKey) => ORGANISATIONS.find((o) => o.key === key)!.name;
+  return STAFF.map((s) => ({
+    email: staffEmail(s.key),
+    description: `${s.description}, ${orgName(s.organisation)}`,
+  }));
+}
+
+/** Postgres caps a statement at 65,535 parameters; a few hundred rows per insert stays well clear. */
+async function insertInChunks<T>(
+  rows: T[],
+  size: number,
+  insert: (chunk: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+export async function seedDemo(
+  db: Database,
+  services: Services,
+  config: Config,
+): Promise<{ name: string; created: boolean }> {
+  const existing = await db.system((tx) =>
+    tx.select({ id: partnerships.id }).from(partnerships).where(eq(partnerships.slug, DEMO_SLUG)),
+  );
+  if (existing.length > 0) return { name: DEMO_NAME, created: false };
+
+  // One argon2 hash shared by every demo account: hashing is deliberately slow.
+  const passwordHash = await hashPassword(config.demoPassword);
+  const created = await createPartnership(db, {
+    slug: DEMO_SLUG,
+    name: DEMO_NAME,
+    shortName: 'West Northants CSP (demo)',
+    hostnames: ['localhost', '127.0.0.1'],
+    inboundAddresses: [`concerns@${DEMO_DOMAIN}`],
+    isDemo: true,
+    organisations: ORGANISATIONS,
+    areas: WARDS,
+    staff: STAFF.map((s) => ({
+      email: staffEmail(s.key),
+      name: s.name,
+      organisation: s.organisation,
+      roles: [s.role],
+    })),
+    passwordHash,
+    totpSecret: config.demoTotpSecret,
+    targets: Object.entries(TARGETS).map(([topic, t]) => ({ topic, ...t })),
+  });
+
+  const rows = buildDemoConcerns({
+    partnershipId: created.id,
+    organisations: Object.fromEntries(
+      ORGANISATIONS.map((o) => [o.key, { id: created.organisations[o.key]!, name: o.name }]),
+    ) as Record<OrgKey, { id: string; name: string }>,
+    areas: created.areas,
+    staff: Object.fromEntries(
+      STAFF.map((s) => [s.key, { id: created.staff[staffEmail(s.key)]!, name: s.name }]),
+    ) as Record<StaffKey, { id: string; name: string }>,
+    targets: TARGETS,
+    now: new Date(),
+  });
+
+  await db.tenant(created.id, async (tx: Tx) => {
+    await insertInChunks(rows.concerns, 250, (chunk) => tx.insert(concerns).values(chunk));
+    await insertInChunks(rows.shares, 1000, (chunk) => tx.insert(concernShares).values(chunk));
+    await insertInChunks(rows.equality, 1000, (chunk) => tx.insert(concernEquality).values(chunk));
+    await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
+    await audit(
+      tx,
+      {
+        partnershipId: created.id,
+        staffId: null,
+        organisationId: null,
+        roles: [],
+        label: 'system',
+        correlationId: randomUUID(),
+      },
+      {
+        action: 'demo.seeded',
+        entityType: 'partnership',
+        entityId: created.id,
+        details: { concerns: rows.concerns.length },
+      },
+    );
+  });
+  // The directory caches partnerships; the new one must be served straight away.
+  services.partnerships.refresh();
+  return { name: DEMO_NAME, created: true };
 }

@@ -1,0 +1,111 @@
+/**
+ * The 76 wards (2013 pattern) of the three former districts that now make up West Northamptonshire,
+ * with their ONS codes, grouped by former district. Facts from the ONS ward list; the boundaries
+ * themselves are not part of Heard (a partnership imports its own).
+ */
+export interface Ward {
+  code: string;
+  name: string;
+}
+
+export const WARD_GROUPS: { group: string; district: string; wards: Ward[] }[] = [
+  {
+    group: 'Northampton',
+    district: 'E07000154',
+    wards: [
+      { code: 'E05008824', name: 'Abington' },
+      { code: 'E05008825', name: 'Billing' },
+      { code: 'E05008826', name: 'Boothville' },
+      { code: 'E05008827', name: 'Brookside' },
+      { code: 'E05008828', name: 'Castle' },
+      { code: 'E05008829', name: 'Delapre and Briar Hill' },
+      { code: 'E05008830', name: 'East Hunsbury' },
+      { code: 'E05008831', name: 'Eastfield' },
+      { code: 'E05008832', name: 'Headlands' },
+      { code: 'E05008833', name: 'Kings Heath' },
+      { code: 'E05008834', name: 'Kingsley' },
+      { code: 'E05008835', name: 'Kingsthorpe' },
+      { code: 'E05008836', name: 'Nene Valley' },
+      { code: 'E05008837', name: 'New Duston' },
+      { code: 'E05008838', name: 'Obelisk' },
+      { code: 'E05008839', name: 'Old Duston' },
+      { code: 'E05008840', name: 'Park' },
+      { code: 'E05008841', name: 'Parklands' },
+      { code: 'E05008842', name: 'Phippsville' },
+      { code: 'E05008843', name: 'Rectory Farm' },
+      { code: 'E05008844', name: 'Riverside' },
+      { code: 'E05008845', name: 'Rushmills' },
+      { code: 'E05008848', name: 'Semilong' },
+      { code: 'E05008849', name: 'Spencer' },
+      { code: 'E05008850', name: 'Spring Park' },
+      { code: 'E05008846', name: "St David's" },
+      { code: 'E05008847', name: 'St James' },
+      { code: 'E05008851', name: 'Sunnyside' },
+      { code: 'E05008852', name: 'Talavera' },
+      { code: 'E05008853', name: 'Trinity' },
+      { code: 'E05008854', name: 'Upton' },
+      { code: 'E05008855', name: 'West Hunsbury' },
+      { code: 'E05008856', name: 'Westone' },
+    ],
+  },
+  {
+    group: 'Daventry',
+    district: 'E07000151',
+    wards: [
+      { code: 'E05009012', name: 'Abbey North' },
+      { code: 'E05009013', name: 'Abbey South' },
+      { code: 'E05009014', name: 'Barby and Kilsby' },
+      { code: 'E05009015', name: 'Braunston and Welton' },
+      { code: 'E05009016', name: 'Brixworth' },
+      { code: 'E05009017', name: 'Drayton' },
+      { code: 'E05009018', name: 'Hill' },
+      { code: 'E05009019', name: 'Long Buckby' },
+      { code: 'E05009020', name: 'Moulton' },
+      { code: 'E05009021', name: 'Ravensthorpe' },
+      { code: 'E05009022', name: 'Spratton' },
+      { code: 'E05009023', name: 'Walgrave' },
+      { code: 'E05009024', name: 'Weedon' },
+      { code: 'E05009025', name: 'Welford' },
+      { code: 'E05009026', name: 'Woodford' },
+      { code: 'E05009027', name: 'Yelvertoft' },
+    ],
+  },
+  {
+    group: 'South Northamptonshire',
+    district: 'E07000155',
+    wards: [
+      { code: 'E05006027', name: 'Astwell' },
+      { code: 'E05006028', name: 'Blakesley and Cote' },
+      { code: 'E05006029', name: 'Blisworth and Roade' },
+      { code: 'E05006030', name: 'Brackley East' },
+      { code: 'E05006031', name: 'Brackley South' },
+      { code: 'E05006032', name: 'Brackley West' },
+      { code: 'E05006033', name: 'Brafield and Yardley' },
+      { code: 'E05006034', name: 'Cosgrove and Grafton' },
+      { code: 'E05006035', name: 'Danvers and Wardoun' },
+      { code: 'E05006036', name: 'Deanshanger' },
+      { code: 'E05006037', name: 'Grange Park' },
+      { code: 'E05006038', name: 'Hackleton' },
+      { code: 'E05006039', name: 'Harpole and Grange' },
+      { code: 'E05006040', name: 'Heyfords and Bugbrooke' },
+      { code: 'E05006041', name: 'Kings Sutton' },
+      { code: 'E05006042', name: 'Kingthorn' },
+      { code: 'E05006043', name: 'Little Brook' },
+      { code: 'E05006044', name: 'Middleton Cheney' },
+      { code: 'E05006045', name: 'Old Stratford' },
+      { code: 'E05006046', name: 'Salcey' },
+      { code: 'E05006047', name: 'Silverstone' },
+      { code: 'E05006048', name: 'Steane' },
+      { code: 'E05006049', name: 'Tove' },
+      { code: 'E05006050', name: 'Towcester Brook' },
+      { code: 'E05006051', name: 'Towcester Mill' },
+      { code: 'E05006052', name: 'Washington' },
+      { code: 'E05006053', name: 'Whittlewood' },
+    ],
+  },
+];
+
+/** Every ward as an area row for createPartnership(). */
+export const WARDS: { code: string; name: string; group: string }[] = WARD_GROUPS.flatMap((g) =>
+  g.wards.map((w) => ({ code: w.code, name: w.name, group: g.group })),
+);
