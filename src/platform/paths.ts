@@ -53,6 +53,12 @@ export const paths = {
     docs: () => '/api/docs',
     concerns: () => '/api/v1/concerns',
     concern: (ref: string) => `/api/v1/concerns/${enc(ref)}`,
+    me: () => '/api/v1/me',
+    staff: () => '/api/v1/staff',
+    staffAction: (id: string, action: 'deactivate' | 'reactivate' | 'reset-mfa') =>
+      `/api/v1/staff/${enc(id)}/${action}`,
+    apiTokens: () => '/api/v1/api-tokens',
+    apiTokenRevoke: (id: string) => `/api/v1/api-tokens/${enc(id)}/revoke`,
   },
 } as const;
 
