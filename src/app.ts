@@ -45,7 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req: (req: { method: string; url: string; id: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.split('?')[0],
+          // Invitation links carry a secret in their path; keep it out of the logs.
+          url: req.url.split('?')[0]!.replace(/^\/staff\/invitation\/[^/]+/, '/staff/invitation/:token'),
         }),
       },
     },
@@ -56,6 +57,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
+  });
+
+  // An empty JSON body means "no fields" (e.g. POST …/deactivate), not a malformed request.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, {});
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }), undefined);
+    }
   });
 
   // Platform
