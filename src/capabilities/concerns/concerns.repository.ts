@@ -3,7 +3,13 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/index.js';
 import { staff } from '../../platform/auth/auth.table.js';
 import { areas, organisations } from '../../platform/tenancy/tenancy.table.js';
-import { concernEquality, concernEvents, concernRedactions, concerns, concernShares } from './concerns.table.js';
+import {
+  concernEquality,
+  concernEvents,
+  concernRedactions,
+  concerns,
+  concernShares,
+} from './concerns.table.js';
 
 export type ConcernRow = typeof concerns.$inferSelect;
 export type ConcernInsert = typeof concerns.$inferInsert;
@@ -44,7 +50,10 @@ function filterConditions(partnershipId: string, f: QueueFilters, now: Date): SQ
   if (f.overdue) {
     where.push(isNull(concerns.closedAt));
     where.push(
-      or(lt(concerns.respondDueAt, now), and(isNull(concerns.firstResponseAt), lt(concerns.acknowledgeDueAt, now)))!,
+      or(
+        lt(concerns.respondDueAt, now),
+        and(isNull(concerns.firstResponseAt), lt(concerns.acknowledgeDueAt, now)),
+      )!,
     );
   }
   if (f.sharedWithOrganisationId) {
@@ -65,7 +74,9 @@ function keyset(sort: QueueSort, c: QueueCursor): SQL {
   const later = or(gt(concerns.createdAt, at), and(eq(concerns.createdAt, at), gt(concerns.id, c.id)))!;
   if (sort === 'oldest') return later;
   // urgency: urgent rows first, then oldest first.
-  return c.urgent ? or(eq(concerns.urgent, false), and(eq(concerns.urgent, true), later)!)! : and(eq(concerns.urgent, false), later)!;
+  return c.urgent
+    ? or(eq(concerns.urgent, false), and(eq(concerns.urgent, true), later)!)!
+    : and(eq(concerns.urgent, false), later)!;
 }
 
 function ordering(sort: QueueSort) {
@@ -76,6 +87,7 @@ function ordering(sort: QueueSort) {
 
 const leadOrg = alias(organisations, 'lead_org');
 const assignee = alias(staff, 'assignee');
+const recorder = alias(staff, 'recorder');
 
 export const concernsRepository = {
   async insert(tx: Tx, row: ConcernInsert): Promise<ConcernRow> {
@@ -110,11 +122,13 @@ export const concernsRepository = {
         areaName: areas.name,
         leadOrganisationName: leadOrg.name,
         assigneeName: assignee.name,
+        recordedByName: recorder.name,
       })
       .from(concerns)
       .leftJoin(areas, eq(areas.id, concerns.areaId))
       .leftJoin(leadOrg, eq(leadOrg.id, concerns.leadOrganisationId))
       .leftJoin(assignee, eq(assignee.id, concerns.assignedStaffId))
+      .leftJoin(recorder, eq(recorder.id, concerns.recordedByStaffId))
       .where(eq(concerns.reference, reference));
     return row;
   },
@@ -161,7 +175,12 @@ export const concernsRepository = {
       .limit(options.limit);
   },
 
-  async countQueue(tx: Tx, partnershipId: string, filters: QueueFilters, now: Date = new Date()): Promise<number> {
+  async countQueue(
+    tx: Tx,
+    partnershipId: string,
+    filters: QueueFilters,
+    now: Date = new Date(),
+  ): Promise<number> {
     const where = filterConditions(partnershipId, filters, now);
     const capped = tx
       .select({ one: sql`1` })
@@ -175,7 +194,11 @@ export const concernsRepository = {
 
   listShares(tx: Tx, concernId: string) {
     return tx
-      .select({ organisationId: concernShares.organisationId, role: concernShares.role, name: organisations.name })
+      .select({
+        organisationId: concernShares.organisationId,
+        role: concernShares.role,
+        name: organisations.name,
+      })
       .from(concernShares)
       .innerJoin(organisations, eq(organisations.id, concernShares.organisationId))
       .where(eq(concernShares.concernId, concernId))
@@ -239,7 +262,12 @@ export const concernsRepository = {
     const conditions = [eq(concerns.duplicateOfId, concern.id)];
     if (concern.duplicateOfId) conditions.push(eq(concerns.id, concern.duplicateOfId));
     return tx
-      .select({ id: concerns.id, reference: concerns.reference, status: concerns.status, createdAt: concerns.createdAt })
+      .select({
+        id: concerns.id,
+        reference: concerns.reference,
+        status: concerns.status,
+        createdAt: concerns.createdAt,
+      })
       .from(concerns)
       .where(or(...conditions))
       .orderBy(asc(concerns.createdAt));
@@ -267,7 +295,12 @@ export const concernsRepository = {
   listAssignableStaff(tx: Tx, organisationIds: readonly string[]) {
     if (organisationIds.length === 0) return Promise.resolve([]);
     return tx
-      .select({ id: staff.id, name: staff.name, organisationId: staff.organisationId, organisationName: organisations.name })
+      .select({
+        id: staff.id,
+        name: staff.name,
+        organisationId: staff.organisationId,
+        organisationName: organisations.name,
+      })
       .from(staff)
       .innerJoin(organisations, eq(organisations.id, staff.organisationId))
       .where(and(eq(staff.active, true), inArray(staff.organisationId, [...organisationIds])))

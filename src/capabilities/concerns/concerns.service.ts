@@ -4,13 +4,32 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { audit, auditTrail } from '../../platform/audit/audit.service.js';
 import { can } from '../../platform/auth/permissions.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
-import { concernsRepository, type ConcernRow, type QueueCursor, type QueueFilters, type QueueSort } from './concerns.repository.js';
-import { generateReference, generateTrackingCode, normaliseReference, normaliseTrackingCode } from './reference.js';
+import {
+  concernsRepository,
+  type ConcernRow,
+  type QueueCursor,
+  type QueueFilters,
+  type QueueSort,
+} from './concerns.repository.js';
+import {
+  generateReference,
+  generateTrackingCode,
+  normaliseReference,
+  normaliseTrackingCode,
+} from './reference.js';
 import { DEFAULT_TARGETS, dueDates, isOverdue } from './targets.js';
 import { detectUrgency } from './urgency.js';
-import { canSeeContact, canSeeEquality, canTriage, canView, canWork, queueScope, type ConcernAccessFacts } from './visibility.js';
+import {
+  canSeeContact,
+  canSeeEquality,
+  canTriage,
+  canView,
+  canWork,
+  queueScope,
+  type ConcernAccessFacts,
+} from './visibility.js';
 import type { AffectedGroup, Channel, Kind, Topic } from './vocabulary.js';
-import { checkTransition, isClosure, isOpen, type Status } from './workflow.js';
+import { allowedNext, checkTransition, isClosure, isOpen, type Status } from './workflow.js';
 
 export interface NewConcern {
   kind: Kind;
@@ -61,13 +80,28 @@ export function decodeCursor(s: string | undefined): QueueCursor | undefined {
   if (!s) return undefined;
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<QueueCursor>;
-    if (typeof v.urgent === 'boolean' && typeof v.createdAt === 'string' && typeof v.id === 'string' && !Number.isNaN(Date.parse(v.createdAt)) && /^[0-9a-f-]{36}$/.test(v.id)) {
+    if (
+      typeof v.urgent === 'boolean' &&
+      typeof v.createdAt === 'string' &&
+      typeof v.id === 'string' &&
+      !Number.isNaN(Date.parse(v.createdAt)) &&
+      /^[0-9a-f-]{36}$/.test(v.id)
+    ) {
       return { urgent: v.urgent, createdAt: v.createdAt, id: v.id };
     }
   } catch {
     // A mangled cursor just means "from the start".
   }
   return undefined;
+}
+
+/**
+ * Moves only triage may make: closing as a duplicate (a merge) and reopening a closed concern.
+ * Used both to offer the choices and to refuse them, so the form never offers a refused move.
+ */
+function mayMove(actor: Actor, from: string, to: Status): boolean {
+  if (canTriage(actor)) return true;
+  return !(to === 'duplicate' || (isClosure(from) && to === 'triaged'));
 }
 
 /** What a resident may see on Check progress: status and public updates, nothing else. */
@@ -81,7 +115,9 @@ export interface ProgressView {
 
 export function createConcernsService(db: Database, options: { secret: string }) {
   const hashTrackingCode = (code: string) =>
-    createHmac('sha256', options.secret).update(`tracking:${normaliseTrackingCode(code)}`).digest('hex');
+    createHmac('sha256', options.secret)
+      .update(`tracking:${normaliseTrackingCode(code)}`)
+      .digest('hex');
 
   async function loadAccessible(tx: Tx, actor: Actor, reference: string) {
     const ref = normaliseReference(reference);
@@ -118,7 +154,13 @@ export function createConcernsService(db: Database, options: { secret: string })
     });
   }
 
-  async function changeStatus(tx: Tx, actor: Actor, concern: ConcernRow, to: Status, extra: Partial<ConcernRow> = {}) {
+  async function changeStatus(
+    tx: Tx,
+    actor: Actor,
+    concern: ConcernRow,
+    to: Status,
+    extra: Partial<ConcernRow> = {},
+  ) {
     const now = new Date();
     const closing = !isOpen(to);
     await concernsRepository.update(tx, concern.id, {
@@ -130,82 +172,95 @@ export function createConcernsService(db: Database, options: { secret: string })
     await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to });
   }
 
-  return {
-    /** `within` runs in the same transaction, e.g. to delete the draft the concern came from. */
-    async create(actor: Actor, input: NewConcern, options: { within?: (tx: Tx) => Promise<void> } = {}): Promise<CreatedConcern> {
-      const createdAt = input.createdAt ?? new Date();
-      const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
-      const trackingCode = input.anonymous ? undefined : generateTrackingCode();
-      // A clash among 8×10^14 references is vanishingly rare, but if one happens we draw again.
-      for (let attempt = 0; ; attempt++) {
-        const reference = generateReference();
-        try {
-          return await db.tenant(actor.partnershipId, async (tx) => {
-            const targets =
-              (await tenancyRepository.listResponseTargets(tx)).find((t) => t.topic === input.topic) ?? DEFAULT_TARGETS;
-            const due = dueDates(createdAt, urgency.urgent, targets);
-            const row = await concernsRepository.insert(tx, {
-              partnershipId: actor.partnershipId,
-              reference,
-              kind: input.kind,
-              topic: input.topic,
-              description: input.description,
-              areaId: input.areaId ?? null,
-              placeDescription: input.placeDescription ?? null,
-              whenText: input.whenText ?? null,
-              affectedGroups: input.affectedGroups,
-              forGroup: input.forGroup,
-              groupName: input.forGroup ? (input.groupName ?? null) : null,
-              anonymous: input.anonymous,
-              // Anonymous means anonymous: no contact details are kept even if some were typed.
-              contactName: input.anonymous ? null : (input.contactName ?? null),
-              contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
-              contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
-              preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
-              consentToShare: input.consentToShare,
-              trackingCodeHash: trackingCode ? hashTrackingCode(trackingCode) : null,
-              channel: input.channel,
-              source: input.source ?? null,
-              recordedByStaffId: actor.staffId,
-              language: input.language,
-              urgent: urgency.urgent,
-              urgentSignals: urgency.signals,
-              createdAt,
-              updatedAt: createdAt,
-              ...due,
-            });
-            const equality = Object.fromEntries(
-              Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
-            );
-            if (Object.keys(equality).length > 0) {
-              await concernsRepository.insertEquality(tx, { concernId: row.id, partnershipId: actor.partnershipId, answers: equality });
-            }
-            await concernsRepository.insertEvent(tx, {
-              partnershipId: actor.partnershipId,
-              concernId: row.id,
-              kind: 'created',
-              visibility: 'public',
-              body: null,
-              details: { channel: input.channel },
-              staffId: actor.staffId,
-              createdAt,
-            });
-            await audit(tx, actor, {
-              action: actor.staffId ? 'concern.recorded' : 'concern.created',
-              entityType: 'concern',
-              entityId: row.id,
-              details: { reference, channel: input.channel, urgent: urgency.urgent },
-            });
-            if (options.within) await options.within(tx);
-            return { id: row.id, reference, trackingCode, urgent: urgency.urgent };
+  /** `within` runs in the same transaction, e.g. to delete the draft the concern came from. */
+  async function create(
+    actor: Actor,
+    input: NewConcern,
+    options: { within?: (tx: Tx) => Promise<void> } = {},
+  ): Promise<CreatedConcern> {
+    const createdAt = input.createdAt ?? new Date();
+    const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
+    const trackingCode = input.anonymous ? undefined : generateTrackingCode();
+    // A clash among 8×10^14 references is vanishingly rare, but if one happens we draw again.
+    for (let attempt = 0; ; attempt++) {
+      const reference = generateReference();
+      try {
+        return await db.tenant(actor.partnershipId, async (tx) => {
+          const targets =
+            (await tenancyRepository.listResponseTargets(tx)).find((t) => t.topic === input.topic) ??
+            DEFAULT_TARGETS;
+          const due = dueDates(createdAt, urgency.urgent, targets);
+          const row = await concernsRepository.insert(tx, {
+            partnershipId: actor.partnershipId,
+            reference,
+            kind: input.kind,
+            topic: input.topic,
+            description: input.description,
+            areaId: input.areaId ?? null,
+            placeDescription: input.placeDescription ?? null,
+            whenText: input.whenText ?? null,
+            affectedGroups: input.affectedGroups,
+            forGroup: input.forGroup,
+            groupName: input.forGroup ? (input.groupName ?? null) : null,
+            anonymous: input.anonymous,
+            // Anonymous means anonymous: no contact details are kept even if some were typed.
+            contactName: input.anonymous ? null : (input.contactName ?? null),
+            contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
+            contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
+            preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
+            consentToShare: input.consentToShare,
+            trackingCodeHash: trackingCode ? hashTrackingCode(trackingCode) : null,
+            channel: input.channel,
+            source: input.source ?? null,
+            recordedByStaffId: actor.staffId,
+            language: input.language,
+            urgent: urgency.urgent,
+            urgentSignals: urgency.signals,
+            createdAt,
+            updatedAt: createdAt,
+            ...due,
           });
-        } catch (err) {
-          const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-          if (code === '23505' && attempt < 3) continue;
-          throw err;
-        }
+          const equality = Object.fromEntries(
+            Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
+          );
+          if (Object.keys(equality).length > 0) {
+            await concernsRepository.insertEquality(tx, {
+              concernId: row.id,
+              partnershipId: actor.partnershipId,
+              answers: equality,
+            });
+          }
+          await concernsRepository.insertEvent(tx, {
+            partnershipId: actor.partnershipId,
+            concernId: row.id,
+            kind: 'created',
+            visibility: 'public',
+            body: null,
+            details: { channel: input.channel },
+            staffId: actor.staffId,
+            createdAt,
+          });
+          await audit(tx, actor, {
+            action: actor.staffId ? 'concern.recorded' : 'concern.created',
+            entityType: 'concern',
+            entityId: row.id,
+            details: { reference, channel: input.channel, urgent: urgency.urgent },
+          });
+          if (options.within) await options.within(tx);
+          return { id: row.id, reference, trackingCode, urgent: urgency.urgent };
+        });
+      } catch (err) {
+        const code =
+          (err as { code?: string; cause?: { code?: string } }).cause?.code ??
+          (err as { code?: string }).code;
+        if (code === '23505' && attempt < 3) continue;
+        throw err;
       }
-    },
+    }
+  }
+
+  return {
+    create,
 
     /**
      * Check progress. A wrong reference, email or code all give the same answer, so the form
@@ -230,7 +285,9 @@ export function createConcernsService(db: Database, options: { secret: string })
         }
         if (!match) return { ok: false, problem: 'noMatch' };
         // A merged duplicate shows the progress of the concern it joined.
-        const shown = concern.duplicateOfId ? ((await concernsRepository.findById(tx, concern.duplicateOfId)) ?? concern) : concern;
+        const shown = concern.duplicateOfId
+          ? ((await concernsRepository.findById(tx, concern.duplicateOfId)) ?? concern)
+          : concern;
         const events = await concernsRepository.listEvents(tx, shown.id, 'public');
         return {
           ok: true,
@@ -239,7 +296,9 @@ export function createConcernsService(db: Database, options: { secret: string })
             kind: concern.kind,
             status: shown.status,
             createdAt: concern.createdAt,
-            updates: events.filter((e) => e.kind === 'public_update').map((e) => ({ body: e.body, createdAt: e.createdAt })),
+            updates: events
+              .filter((e) => e.kind === 'public_update')
+              .map((e) => ({ body: e.body, createdAt: e.createdAt })),
           },
         };
       });
@@ -249,15 +308,30 @@ export function createConcernsService(db: Database, options: { secret: string })
       const scope = queueScope(actor);
       const filters: QueueFilters = { ...request.filters };
       if (!scope.all) {
-        // Staff outside triage see what is shared with their organisation, and nothing if they have none.
-        filters.sharedWithOrganisationId = scope.organisationId ?? '00000000-0000-0000-0000-000000000000';
+        // Staff outside triage see what is shared with their organisation, and nothing if they have none
+        // or if their roles do not let them see shared concerns at all (an analyst, say).
+        const seesShared =
+          scope.organisationId !== null &&
+          canView(actor, {
+            sharedWith: [scope.organisationId],
+            leadOrganisationId: null,
+            consentToShare: false,
+          });
+        filters.sharedWithOrganisationId = seesShared
+          ? scope.organisationId!
+          : '00000000-0000-0000-0000-000000000000';
       }
       const limit = Math.min(Math.max(request.limit ?? 25, 1), 100);
       const after = decodeCursor(request.cursor);
       return db.tenant(actor.partnershipId, async (tx) => {
         const now = new Date();
         const [rows, count] = [
-          await concernsRepository.queue(tx, actor.partnershipId, filters, { sort: request.sort, limit: limit + 1, after, now }),
+          await concernsRepository.queue(tx, actor.partnershipId, filters, {
+            sort: request.sort,
+            limit: limit + 1,
+            after,
+            now,
+          }),
           await concernsRepository.countQueue(tx, actor.partnershipId, filters, now),
         ];
         const page = rows.slice(0, limit);
@@ -305,7 +379,11 @@ export function createConcernsService(db: Database, options: { secret: string })
           action: 'concern.viewed',
           entityType: 'concern',
           entityId: concern.id,
-          details: { reference: concern.reference, contactShown: showContact && !concern.anonymous, equalityShown: equality !== undefined },
+          details: {
+            reference: concern.reference,
+            contactShown: showContact && !concern.anonymous,
+            equalityShown: equality !== undefined,
+          },
         });
         const contact = showContact
           ? {
@@ -315,10 +393,23 @@ export function createConcernsService(db: Database, options: { secret: string })
               preferred: concern.preferredContact,
             }
           : undefined;
-        const { contactName: _n, contactEmail: _e, contactPhone: _p, trackingCodeHash: _t, ...safe } = concern;
+        const {
+          contactName: _n,
+          contactEmail: _e,
+          contactPhone: _p,
+          trackingCodeHash: _t,
+          ...safe
+        } = concern;
         return {
           ok: true as const,
-          concern: { ...safe, areaName: detail.areaName, leadOrganisationName: detail.leadOrganisationName, assigneeName: detail.assigneeName, overdue: isOverdue(concern) },
+          concern: {
+            ...safe,
+            areaName: detail.areaName,
+            leadOrganisationName: detail.leadOrganisationName,
+            assigneeName: detail.assigneeName,
+            recordedByName: detail.recordedByName,
+            overdue: isOverdue(concern),
+          },
           contact,
           contactHidden: !showContact && !concern.anonymous,
           equality,
@@ -333,7 +424,12 @@ export function createConcernsService(db: Database, options: { secret: string })
             triage: canTriage(actor),
             work: canWork(actor, facts),
             redact: canTriage(actor),
+            audit: can(actor.roles, 'audit.view'),
           },
+          /** The statuses this viewer may move the concern to; empty if they may not work it. */
+          nextStatuses: canWork(actor, facts)
+            ? allowedNext(concern.status as Status).filter((to) => mayMove(actor, concern.status, to))
+            : [],
         };
       });
     },
@@ -345,13 +441,16 @@ export function createConcernsService(db: Database, options: { secret: string })
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const orgs = await tenancyRepository.listOrganisations(tx);
         const known = new Set(orgs.map((o) => o.id));
-        if (!known.has(lead) || supporting.some((s) => !known.has(s))) return { ok: false as const, problem: 'unknownOrganisation' as const };
+        if (!known.has(lead) || supporting.some((s) => !known.has(s)))
+          return { ok: false as const, problem: 'unknownOrganisation' as const };
         const { concern } = found;
         if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
         await concernsRepository.replaceShares(tx, actor.partnershipId, concern.id, lead, supporting);
         const stillAssignable =
           concern.assignedStaffId === null ||
-          [lead, ...supporting].includes((await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '');
+          [lead, ...supporting].includes(
+            (await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '',
+          );
         await concernsRepository.update(tx, concern.id, {
           leadOrganisationId: lead,
           ...(stillAssignable ? {} : { assignedStaffId: null }),
@@ -362,8 +461,14 @@ export function createConcernsService(db: Database, options: { secret: string })
           lead: names[lead],
           supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
         });
-        if (concern.status === 'new') await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
-        await audit(tx, actor, { action: 'concern.shared', entityType: 'concern', entityId: concern.id, details: { lead, supporting } });
+        if (concern.status === 'new')
+          await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
+        await audit(tx, actor, {
+          action: 'concern.shared',
+          entityType: 'concern',
+          entityId: concern.id,
+          details: { lead, supporting },
+        });
         return { ok: true as const };
       });
     },
@@ -382,10 +487,19 @@ export function createConcernsService(db: Database, options: { secret: string })
           return { ok: false as const, problem: 'notAssignable' as const };
         }
         const moveTo = concern.status === 'triaged' ? 'assigned' : undefined;
-        await concernsRepository.update(tx, concern.id, { assignedStaffId: person.id, ...(moveTo ? { status: moveTo } : {}) });
+        await concernsRepository.update(tx, concern.id, {
+          assignedStaffId: person.id,
+          ...(moveTo ? { status: moveTo } : {}),
+        });
         await addEvent(tx, actor, concern, 'assigned', 'internal', null, { to: person.name });
-        if (moveTo) await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to: moveTo });
-        await audit(tx, actor, { action: 'concern.assigned', entityType: 'concern', entityId: concern.id, details: { staffId } });
+        if (moveTo)
+          await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to: moveTo });
+        await audit(tx, actor, {
+          action: 'concern.assigned',
+          entityType: 'concern',
+          entityId: concern.id,
+          details: { staffId },
+        });
         return { ok: true as const };
       });
     },
@@ -393,7 +507,12 @@ export function createConcernsService(db: Database, options: { secret: string })
     async transition(
       actor: Actor,
       reference: string,
-      input: { to: Status; reason?: string | undefined; referredTo?: string | undefined; duplicateOf?: string | undefined },
+      input: {
+        to: Status;
+        reason?: string | undefined;
+        referredTo?: string | undefined;
+        duplicateOf?: string | undefined;
+      },
     ) {
       return db.tenant(actor.partnershipId, async (tx) => {
         const found = await loadAccessible(tx, actor, reference);
@@ -401,31 +520,41 @@ export function createConcernsService(db: Database, options: { secret: string })
         const { concern, facts } = found;
         if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
         // Closing as a duplicate, and reopening a closed concern, are triage decisions.
-        if ((input.to === 'duplicate' || (isClosure(concern.status) && input.to === 'triaged')) && !canTriage(actor)) {
+        if (!mayMove(actor, concern.status, input.to))
           return { ok: false as const, problem: 'forbidden' as const };
-        }
         const check = checkTransition({ from: concern.status as Status, ...input });
         if (!check.ok) return check;
-        if (input.to === 'assigned' && !concern.assignedStaffId) return { ok: false as const, problem: 'notAssigned' as const };
+        if (input.to === 'assigned' && !concern.assignedStaffId)
+          return { ok: false as const, problem: 'notAssigned' as const };
         let duplicateOfId: string | undefined;
         if (input.to === 'duplicate') {
           const target = await loadAccessible(tx, actor, input.duplicateOf ?? '');
-          if (!target || target.concern.id === concern.id) return { ok: false as const, problem: 'duplicateNotFound' as const };
+          if (!target || target.concern.id === concern.id)
+            return { ok: false as const, problem: 'duplicateNotFound' as const };
           duplicateOfId = target.concern.id;
-          await addEvent(tx, actor, target.concern, 'merged_in', 'internal', null, { reference: concern.reference });
+          await addEvent(tx, actor, target.concern, 'merged_in', 'internal', null, {
+            reference: concern.reference,
+          });
         }
         await changeStatus(tx, actor, concern, input.to, {
           closureReason: isClosure(input.to) ? input.reason!.trim() : null,
           referredTo: input.to === 'referred' ? input.referredTo!.trim() : null,
           duplicateOfId: duplicateOfId ?? null,
           // Starting work with nobody assigned assigns the person who started it.
-          ...(input.to === 'in_progress' && !concern.assignedStaffId ? { assignedStaffId: actor.staffId } : {}),
+          ...(input.to === 'in_progress' && !concern.assignedStaffId
+            ? { assignedStaffId: actor.staffId }
+            : {}),
         });
         await audit(tx, actor, {
           action: 'concern.status.changed',
           entityType: 'concern',
           entityId: concern.id,
-          details: { from: concern.status, to: input.to, reason: input.reason ?? null, referredTo: input.referredTo ?? null },
+          details: {
+            from: concern.status,
+            to: input.to,
+            reason: input.reason ?? null,
+            referredTo: input.referredTo ?? null,
+          },
         });
         return { ok: true as const };
       });
@@ -437,7 +566,14 @@ export function createConcernsService(db: Database, options: { secret: string })
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const { concern, facts } = found;
         if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
-        await addEvent(tx, actor, concern, visibility === 'public' ? 'public_update' : 'note', visibility, body);
+        await addEvent(
+          tx,
+          actor,
+          concern,
+          visibility === 'public' ? 'public_update' : 'note',
+          visibility,
+          body,
+        );
         if (visibility === 'public' && !concern.firstResponseAt) {
           await concernsRepository.update(tx, concern.id, { firstResponseAt: new Date() });
         } else {
@@ -467,9 +603,37 @@ export function createConcernsService(db: Database, options: { secret: string })
         });
         await concernsRepository.update(tx, concern.id, { description: replacement, redacted: true });
         await addEvent(tx, actor, concern, 'redacted', 'internal', null, { reason });
-        await audit(tx, actor, { action: 'concern.redacted', entityType: 'concern', entityId: concern.id, details: { reason } });
+        await audit(tx, actor, {
+          action: 'concern.redacted',
+          entityType: 'concern',
+          entityId: concern.id,
+          details: { reason },
+        });
         return { ok: true as const };
       });
+    },
+
+    /**
+     * Staff recording a concern for someone who phoned, walked in or came through a third party.
+     * The officer is the recorder; whether they can open the new concern decides where they go next.
+     */
+    async record(actor: Actor, input: NewConcern) {
+      if (!actor.staffId || !can(actor.roles, 'concerns.record'))
+        return { ok: false as const, problem: 'forbidden' as const };
+      if (input.areaId) {
+        // The foreign key alone would accept another partnership's area; row-level security here does not.
+        const area = await db.tenant(actor.partnershipId, (tx) =>
+          tenancyRepository.findArea(tx, input.areaId!),
+        );
+        if (!area) return { ok: false as const, problem: 'unknownArea' as const };
+      }
+      const created = await create(actor, input);
+      const visible = canView(actor, {
+        sharedWith: [],
+        leadOrganisationId: null,
+        consentToShare: input.consentToShare,
+      });
+      return { ok: true as const, created, visible };
     },
 
     /** Staff lists for forms: organisations and areas of the actor's partnership. */
@@ -485,7 +649,19 @@ export function createConcernsService(db: Database, options: { secret: string })
       return db.tenant(actor.partnershipId, async (tx) => {
         const found = await loadAccessible(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
-        return { ok: true as const, reference: found.concern.reference, trail: await auditTrail(tx, 'concern', found.concern.id) };
+        const [trail, organisations] = [
+          await auditTrail(tx, 'concern', found.concern.id),
+          await tenancyRepository.listOrganisations(tx),
+        ];
+        const names = new Map(organisations.map((o) => [o.id, o.name]));
+        return {
+          ok: true as const,
+          reference: found.concern.reference,
+          trail: trail.map((row) => ({
+            ...row,
+            organisationName: row.actorOrganisationId ? (names.get(row.actorOrganisationId) ?? null) : null,
+          })),
+        };
       });
     },
   };
