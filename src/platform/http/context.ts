@@ -12,6 +12,10 @@ declare module 'fastify' {
     t: Translate;
     correlationId: string;
   }
+  interface FastifyContextConfig {
+    /** For the health check: it must answer even when the database, and so the partnership list, is down. */
+    withoutPartnership?: boolean;
+  }
 }
 
 export const LANG_COOKIE = 'heard_lang';
@@ -56,6 +60,7 @@ export const requestContext = fp<{ i18n: I18n; partnerships: PartnershipDirector
       request.lang = lang;
       request.dir = i18n.direction(lang);
       request.t = i18n.translator(lang);
+      if (request.routeOptions.config?.withoutPartnership) return;
       request.partnership = await opts.partnerships.forHost(request.hostname);
     });
   },
