@@ -40,7 +40,8 @@ export const detailsPage = z.object({
 });
 
 export const wherePage = z.object({
-  areaId: optionalText(64, 'share.errors.areaInvalid'),
+  // An area id is a uuid from the list; anything else would fail the database lookup on sending.
+  areaId: optionalText(64, 'share.errors.areaInvalid').pipe(z.uuid('share.errors.areaInvalid').optional()),
   placeDescription: optionalText(500, 'share.errors.placeTooLong'),
 });
 
