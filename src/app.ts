@@ -103,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Capabilities
   await app.register(shareCapability, { services, secureCookies: config.secureCookies });
-  await app.register(concernsCapability, { services });
+  await app.register(concernsCapability, { services, secureCookies: config.secureCookies });
   await app.register(staffCapability, { services, config });
 
   return app;

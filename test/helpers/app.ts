@@ -99,7 +99,8 @@ export class TestClient {
 
   /** Posts a form as a browser would, with the CSRF token from the last page (fetching one if needed). */
   async post(url: string, form: Record<string, string | string[]> = {}): Promise<LightMyRequestResponse> {
-    if (!this.csrf) await this.get('/');
+    // The Check progress page always carries a form, and so a CSRF token.
+    if (!this.csrf) await this.get('/progress');
     const body = new URLSearchParams();
     body.append('_csrf', this.csrf ?? '');
     for (const [k, v] of Object.entries(form))
@@ -118,7 +119,7 @@ export class TestClient {
     url: string,
     payload?: unknown,
   ): Promise<LightMyRequestResponse> {
-    if (method !== 'GET' && !this.csrf) await this.get('/');
+    if (method !== 'GET' && !this.csrf) await this.get('/progress');
     return this.request({
       method,
       url,

@@ -109,7 +109,7 @@ export function recordInput(v: RecordForm) {
   } as const;
 }
 
-export function concernPages(app: FastifyInstance, services: Services) {
+export function concernPages(app: FastifyInstance, services: Services, secureCookies: boolean) {
   const actor = (request: FastifyRequest) => staffActor(request.staff!, request.correlationId);
 
   function setFlash(reply: FastifyReply, flash: Flash) {
@@ -117,7 +117,7 @@ export function concernPages(app: FastifyInstance, services: Services) {
       path: '/staff',
       httpOnly: true,
       sameSite: 'lax',
-      secure: 'auto',
+      secure: secureCookies,
       signed: true,
       maxAge: 5 * 60,
     });
