@@ -39,11 +39,17 @@ async function continueOn(page: Page, button = 'Continue') {
 }
 
 /** Presses Tab until the focused element matches, as a keyboard user would; fails if it never does. */
-async function tabTo(page: Page, matches: (el: { tag: string; text: string; label: string; value: string }) => boolean) {
+async function tabTo(
+  page: Page,
+  matches: (el: { tag: string; text: string; label: string; value: string }) => boolean,
+) {
   for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');
     const el = await page.evaluate(() => {
-      const a = document.activeElement as HTMLElement & { value?: string; labels?: NodeListOf<HTMLLabelElement> };
+      const a = document.activeElement as HTMLElement & {
+        value?: string;
+        labels?: NodeListOf<HTMLLabelElement>;
+      };
       return {
         tag: a.tagName.toLowerCase(),
         text: (a.textContent ?? '').trim(),
@@ -82,8 +88,10 @@ async function signOut(page: Page) {
 }
 
 let namedReference = '';
+let anonymous = { reference: '', trackingCode: '' };
 const email = 'sam.resident@example.com';
-const updateText = 'Officers patrolled Abington Square on Friday and Saturday nights and spoke to the group involved.';
+const updateText =
+  'Officers patrolled Abington Square on Friday and Saturday nights and spoke to the group involved.';
 
 describe('the concern loop in a real browser', () => {
   it('a named resident shares a concern and gets a reference and tracking code', async () => {
@@ -185,8 +193,9 @@ describe('the concern loop in a real browser', () => {
     await page.waitForURL(/\/share\/confirmation/);
     await checkA11y(page);
     const codes = await page.locator('.heard-reference').allTextContents();
-    expect(codes).toHaveLength(1);
-    expect(await page.getByText('Write your reference down').count()).toBe(1);
+    expect(codes).toHaveLength(2);
+    expect(await page.getByText('Write down your reference and tracking code').count()).toBe(1);
+    anonymous = { reference: codes[0]!, trackingCode: codes[1]! };
     await context.close();
   });
 
@@ -209,12 +218,13 @@ describe('the concern loop in a real browser', () => {
     await signIn(page, 'police@demo.heard.test');
     await page.getByRole('link', { name: namedReference }).click();
     await checkA11y(page);
-    await page.getByLabel('Public update: shown on Check progress').check();
-    await page.getByLabel(/Note or update/).fill(updateText);
-    await page.getByRole('button', { name: 'Add' }).click();
-    await page.getByLabel('In progress').check();
+    await page.getByLabel('The person who raised it (public update)').check();
+    await page.getByLabel('Note or update', { exact: true }).fill(updateText);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await checkA11y(page);
+    await page.getByLabel('In progress', { exact: true }).check();
     await page.getByRole('button', { name: 'Change status' }).click();
-    await page.getByLabel('Resolved').check();
+    await page.getByLabel('Resolved', { exact: true }).check();
     await page.getByRole('button', { name: 'Change status' }).click();
     await expect.poll(() => page.locator('.govuk-summary-list').first().textContent()).toBeTruthy();
     expect(await page.getByText('Resolved').count()).toBeGreaterThan(0);
@@ -233,6 +243,17 @@ describe('the concern loop in a real browser', () => {
     await checkA11y(page);
     expect(await page.getByText('Resolved').count()).toBeGreaterThan(0);
     expect(await page.getByText(updateText).count()).toBe(1);
+    await context.close();
+  });
+
+  it('the anonymous resident checks progress with the reference and tracking code', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${heard.baseUrl}/progress`);
+    await page.getByLabel('Reference').fill(anonymous.reference);
+    await page.getByLabel('Tracking code').fill(anonymous.trackingCode);
+    await page.getByRole('button', { name: 'Check progress' }).click();
+    await checkA11y(page);
+    expect(await page.getByText('Received', { exact: true }).count()).toBeGreaterThan(0);
     await context.close();
   });
 

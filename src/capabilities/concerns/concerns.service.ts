@@ -58,7 +58,7 @@ export interface NewConcern {
 export interface CreatedConcern {
   id: string;
   reference: string;
-  trackingCode: string | undefined;
+  trackingCode: string;
   urgent: boolean;
 }
 
@@ -180,7 +180,9 @@ export function createConcernsService(db: Database, options: { secret: string })
   ): Promise<CreatedConcern> {
     const createdAt = input.createdAt ?? new Date();
     const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
-    const trackingCode = input.anonymous ? undefined : generateTrackingCode();
+    // Everyone gets a tracking code: for an anonymous resident it is the only way to follow progress,
+    // and it identifies nobody (only its keyed hash is kept).
+    const trackingCode = generateTrackingCode();
     // A clash among 8×10^14 references is vanishingly rare, but if one happens we draw again.
     for (let attempt = 0; ; attempt++) {
       const reference = generateReference();

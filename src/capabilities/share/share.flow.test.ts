@@ -395,7 +395,8 @@ describe('an anonymous resident', () => {
 
     const { reference, trackingCode } = shownCodes(confirmation.body);
     expect(normaliseReference(reference)).toBeDefined();
-    expect(trackingCode).toBeUndefined();
+    // An anonymous resident gets a tracking code too: it is their only way to check progress.
+    expect(trackingCode).toMatch(new RegExp(`^[${REFERENCE_ALPHABET}]{4}-[${REFERENCE_ALPHABET}]{4}$`));
     expect(confirmation.body).toContain(en('share.confirmation.anonymousKeep'));
     expect(confirmation.body).not.toContain(en('share.confirmation.contactBody'));
 
@@ -406,7 +407,6 @@ describe('an anonymous resident', () => {
       contactEmail: null,
       contactPhone: null,
       preferredContact: null,
-      trackingCodeHash: null,
       consentToShare: false,
       forGroup: false,
       groupName: null,
