@@ -63,14 +63,7 @@ export const paths = {
 } as const;
 
 export type ConcernAction =
-  | 'status'
-  | 'share'
-  | 'assign'
-  | 'note'
-  | 'public-update'
-  | 'merge'
-  | 'redact'
-  | 'close';
+  'status' | 'share' | 'assign' | 'note' | 'public-update' | 'merge' | 'redact' | 'close';
 
 export function withQuery(path: string, query?: Record<string, string | undefined>): string {
   if (!query) return path;

@@ -48,5 +48,7 @@ export function canSeeEquality(viewer: Viewer): boolean {
 
 /** Whether a viewer sees every concern, or only those shared with their organisation. */
 export function queueScope(viewer: Viewer): { all: true } | { all: false; organisationId: string | null } {
-  return can(viewer.roles, 'concerns.viewAll') ? { all: true } : { all: false, organisationId: viewer.organisationId };
+  return can(viewer.roles, 'concerns.viewAll')
+    ? { all: true }
+    : { all: false, organisationId: viewer.organisationId };
 }

@@ -28,7 +28,16 @@ export const AFFECTED_GROUPS = [
 ] as const;
 export type AffectedGroup = (typeof AFFECTED_GROUPS)[number];
 
-export const CHANNELS = ['web', 'email', 'phone', 'walk_in', 'third_party', 'forum', 'engagement', 'open311'] as const;
+export const CHANNELS = [
+  'web',
+  'email',
+  'phone',
+  'walk_in',
+  'third_party',
+  'forum',
+  'engagement',
+  'open311',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Channels staff can pick when recording for someone. */

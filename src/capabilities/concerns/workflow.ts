@@ -61,7 +61,9 @@ export interface TransitionInput {
 export function checkTransition(input: TransitionInput): TransitionCheck {
   if (!TRANSITIONS[input.from].includes(input.to)) return { ok: false, problem: 'notAllowed' };
   if (isClosure(input.to) && !input.reason?.trim()) return { ok: false, problem: 'reasonRequired' };
-  if (input.to === 'referred' && !input.referredTo?.trim()) return { ok: false, problem: 'referredToRequired' };
-  if (input.to === 'duplicate' && !input.duplicateOf?.trim()) return { ok: false, problem: 'duplicateOfRequired' };
+  if (input.to === 'referred' && !input.referredTo?.trim())
+    return { ok: false, problem: 'referredToRequired' };
+  if (input.to === 'duplicate' && !input.duplicateOf?.trim())
+    return { ok: false, problem: 'duplicateOfRequired' };
   return { ok: true };
 }
