@@ -27,7 +27,11 @@ export const apiDocs = fp(
         },
         security: [{ bearer: [] }],
       },
-      transform: jsonSchemaTransform,
+      // Only the JSON API is documented; the HTML pages are for people, not clients.
+      transform: (args) =>
+        args.url.startsWith('/api/v1/')
+          ? jsonSchemaTransform(args)
+          : { schema: { ...args.schema, hide: true }, url: args.url },
     });
     await app.register(swaggerUi, { routePrefix: paths.api.docs(), staticCSP: false });
   },
