@@ -59,6 +59,22 @@ async function populate(p: Partnership): Promise<void> {
     await tx.execute(
       sql`insert into concern_redactions (partnership_id, concern_id, original_description, reason, staff_id) values (${p.id}, ${created.id}, 'Original', 'Named a child', ${triageId})`,
     );
+    const [inbound] = await rows<{ id: string }>(
+      tx,
+      sql`insert into inbound_messages (partnership_id, via, envelope_from, raw, size, concern_id) values (${p.id}, 'smtp', 'sam@example.test', decode('48656c6c6f', 'hex'), 5, ${created.id}) returning id`,
+    );
+    await tx.execute(
+      sql`insert into concern_attachments (partnership_id, concern_id, inbound_message_id, filename, content_type, size, content) values (${p.id}, ${created.id}, ${inbound!.id}, 'photo.jpg', 'image/jpeg', 5, decode('48656c6c6f', 'hex'))`,
+    );
+    await tx.execute(
+      sql`insert into correspondence (partnership_id, concern_id, direction, inbound_message_id, from_address, to_address, subject, body_text) values (${p.id}, ${created.id}, 'inbound', ${inbound!.id}, 'sam@example.test', 'concerns@a.test', 'Re: your concern', 'Thanks')`,
+    );
+    await tx.execute(
+      sql`insert into open311_keys (partnership_id, name, key_hash) values (${p.id}, 'FixMyStreet', ${hashToken(newSecretToken())})`,
+    );
+    await tx.execute(
+      sql`insert into open311_services (partnership_id, topic, public) values (${p.id}, 'unsafe_place', true)`,
+    );
     await authRepository.insertSession(tx, {
       partnershipId: p.id,
       staffId: triageId,

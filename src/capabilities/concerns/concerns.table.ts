@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { staff } from '../../platform/auth/auth.table.js';
 import { areas, organisations, partnerships } from '../../platform/tenancy/tenancy.table.js';
 
@@ -17,6 +27,9 @@ export const concerns = pgTable(
     description: text('description').notNull(),
     areaId: uuid('area_id').references(() => areas.id),
     placeDescription: text('place_description'),
+    /** WGS84, when a client (Open311, a map) gave a point. */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
     whenText: text('when_text'),
     affectedGroups: text('affected_groups').array().notNull().default([]),
     forGroup: boolean('for_group').notNull().default(false),
@@ -41,6 +54,10 @@ export const concerns = pgTable(
     leadOrganisationId: uuid('lead_organisation_id').references(() => organisations.id),
     assignedStaffId: uuid('assigned_staff_id').references(() => staff.id),
     redacted: boolean('redacted').notNull().default(false),
+    /** Staff can mark a concern private: it never appears in public feeds (Open311, open data). */
+    private: boolean('private').notNull().default(false),
+    /** Open311 token returned to the client that posted it. */
+    open311Token: text('open311_token').unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     acknowledgeDueAt: timestamp('acknowledge_due_at', { withTimezone: true }).notNull(),

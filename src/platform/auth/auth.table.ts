@@ -14,6 +14,8 @@ export const staff = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     roles: text('roles').array().notNull().default([]),
+    /** Leads of their organisation get the daily digest of its overdue concerns. */
+    organisationLead: boolean('organisation_lead').notNull().default(false),
     passwordHash: text('password_hash'),
     totpSecret: text('totp_secret'),
     /** The last TOTP time step accepted, so a code cannot be replayed within its window. */

@@ -5,3 +5,5 @@ export * from '../audit/audit.table.js';
 export * from '../mail/outbox.table.js';
 export * from '../../capabilities/concerns/concerns.table.js';
 export * from '../../capabilities/share/share.table.js';
+export * from '../../capabilities/email/email.table.js';
+export * from '../../capabilities/open311/open311.table.js';

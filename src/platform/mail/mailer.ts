@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Tx } from '../db/index.js';
@@ -8,7 +9,11 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  html?: string;
+  headers?: Record<string, string>;
   purpose: string;
+  concernId?: string;
+  language?: string;
 }
 
 /** Queue a message in the caller's transaction; the worker sends it after commit. */
@@ -18,7 +23,12 @@ export async function enqueueMail(tx: Tx, mail: OutgoingMail): Promise<void> {
     toAddress: mail.to,
     subject: mail.subject,
     textBody: mail.text,
+    htmlBody: mail.html ?? null,
+    headers: mail.headers ?? {},
+    messageId: `<${randomUUID()}@heard.local>`,
     purpose: mail.purpose,
+    concernId: mail.concernId ?? null,
+    language: mail.language ?? 'en',
   });
 }
 

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { partnerships } from '../tenancy/tenancy.table.js';
 
 /**
@@ -15,15 +15,26 @@ export const outbox = pgTable(
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     textBody: text('text_body').notNull(),
+    htmlBody: text('html_body'),
+    /** Extra headers: Auto-Submitted, In-Reply-To, References, List-Unsubscribe… */
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** Fixed when queued, so a retry re-sends the same message and receivers can recognise it. */
+    messageId: text('message_id').notNull().unique(),
     purpose: text('purpose').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+    concernId: uuid('concern_id'),
+    language: text('language').notNull().default('en'),
+    /** 'sending' is claimed by a worker; a claim older than the lease is retried after a crash. */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] })
       .notNull()
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    bouncedAt: timestamp('bounced_at', { withTimezone: true }),
+    bounceReason: text('bounce_reason'),
   },
   (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt)],
 );

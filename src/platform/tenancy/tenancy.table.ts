@@ -26,6 +26,8 @@ export const organisations = pgTable(
       .references(() => partnerships.id),
     name: text('name').notNull(),
     kind: text('kind', { enum: ORGANISATION_KINDS }).notNull(),
+    /** The organisation's shared inbox, for assignment notices and the overdue digest. */
+    inboxEmail: text('inbox_email'),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
