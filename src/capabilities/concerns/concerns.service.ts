@@ -37,6 +37,11 @@ export interface NewConcern {
   description: string;
   areaId?: string | undefined;
   placeDescription?: string | undefined;
+  latitude?: number | undefined;
+  longitude?: number | undefined;
+  /** Never shown in public feeds. */
+  private?: boolean | undefined;
+  open311Token?: string | undefined;
   whenText?: string | undefined;
   affectedGroups: AffectedGroup[];
   forGroup: boolean;
@@ -113,7 +118,26 @@ export interface ProgressView {
   updates: { body: string | null; createdAt: Date }[];
 }
 
-export function createConcernsService(db: Database, options: { secret: string }) {
+/**
+ * What happened to a concern, told to whoever listens (notifications) inside the same transaction,
+ * so a message is queued if and only if the change is committed.
+ */
+export type ConcernEvent =
+  | { type: 'created'; concern: ConcernRow }
+  | { type: 'publicUpdate'; concern: ConcernRow; body: string }
+  | { type: 'statusChanged'; concern: ConcernRow; from: string; to: string }
+  | { type: 'assigned'; concern: ConcernRow; staffId: string }
+  | { type: 'shared'; concern: ConcernRow; lead: string; supporting: readonly string[] };
+
+export type ConcernEventListener = (tx: Tx, actor: Actor, event: ConcernEvent) => Promise<void>;
+
+export function createConcernsService(
+  db: Database,
+  options: { secret: string; onEvent?: ConcernEventListener },
+) {
+  const emit = (tx: Tx, actor: Actor, event: ConcernEvent) =>
+    options.onEvent ? options.onEvent(tx, actor, event) : Promise.resolve();
+
   const hashTrackingCode = (code: string) =>
     createHmac('sha256', options.secret)
       .update(`tracking:${normaliseTrackingCode(code)}`)
@@ -170,13 +194,14 @@ export function createConcernsService(db: Database, options: { secret: string })
       ...extra,
     });
     await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to });
+    await emit(tx, actor, { type: 'statusChanged', concern, from: concern.status, to });
   }
 
   /** `within` runs in the same transaction, e.g. to delete the draft the concern came from. */
   async function create(
     actor: Actor,
     input: NewConcern,
-    options: { within?: (tx: Tx) => Promise<void> } = {},
+    createOptions: { within?: (tx: Tx) => Promise<void> } = {},
   ): Promise<CreatedConcern> {
     const createdAt = input.createdAt ?? new Date();
     const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
@@ -200,6 +225,10 @@ export function createConcernsService(db: Database, options: { secret: string })
             description: input.description,
             areaId: input.areaId ?? null,
             placeDescription: input.placeDescription ?? null,
+            latitude: input.latitude ?? null,
+            longitude: input.longitude ?? null,
+            private: input.private ?? false,
+            open311Token: input.open311Token ?? null,
             whenText: input.whenText ?? null,
             affectedGroups: input.affectedGroups,
             forGroup: input.forGroup,
@@ -248,7 +277,8 @@ export function createConcernsService(db: Database, options: { secret: string })
             entityId: row.id,
             details: { reference, channel: input.channel, urgent: urgency.urgent },
           });
-          if (options.within) await options.within(tx);
+          if (createOptions.within) await createOptions.within(tx);
+          await emit(tx, actor, { type: 'created', concern: row });
           return { id: row.id, reference, trackingCode, urgent: urgency.urgent };
         });
       } catch (err) {
@@ -463,8 +493,11 @@ export function createConcernsService(db: Database, options: { secret: string })
           lead: names[lead],
           supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
         });
-        if (concern.status === 'new')
+        if (concern.status === 'new') {
           await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
+          await emit(tx, actor, { type: 'statusChanged', concern, from: 'new', to: 'triaged' });
+        }
+        await emit(tx, actor, { type: 'shared', concern, lead, supporting });
         await audit(tx, actor, {
           action: 'concern.shared',
           entityType: 'concern',
@@ -494,8 +527,11 @@ export function createConcernsService(db: Database, options: { secret: string })
           ...(moveTo ? { status: moveTo } : {}),
         });
         await addEvent(tx, actor, concern, 'assigned', 'internal', null, { to: person.name });
-        if (moveTo)
+        await emit(tx, actor, { type: 'assigned', concern, staffId: person.id });
+        if (moveTo) {
           await addEvent(tx, actor, concern, 'status', 'public', null, { from: concern.status, to: moveTo });
+          await emit(tx, actor, { type: 'statusChanged', concern, from: concern.status, to: moveTo });
+        }
         await audit(tx, actor, {
           action: 'concern.assigned',
           entityType: 'concern',
@@ -581,6 +617,7 @@ export function createConcernsService(db: Database, options: { secret: string })
         } else {
           await concernsRepository.update(tx, concern.id, {});
         }
+        if (visibility === 'public') await emit(tx, actor, { type: 'publicUpdate', concern, body });
         await audit(tx, actor, {
           action: visibility === 'public' ? 'concern.public-update.added' : 'concern.note.added',
           entityType: 'concern',
