@@ -28,7 +28,10 @@ describe('parseConfig defaults', () => {
       databasePoolSize: 10,
       demoSeed: true,
       logLevel: 'info',
-      smtpOutUrl: undefined,
+      smtpUrl: undefined,
+      outboxDir: 'data/outbox',
+      smtpPort: 2525,
+      imapUrl: undefined,
       trustProxy: false,
       secureCookies: false,
     });
@@ -52,10 +55,10 @@ describe('parseConfig defaults', () => {
     expect(errorsOf({ TRUST_PROXY: 'maybe' })[0]).toMatch(/^TRUST_PROXY: /);
   });
 
-  it('treats empty DATABASE_URL and SMTP_OUT_URL as unset', () => {
-    const config = loadConfig({ DATABASE_URL: '', SMTP_OUT_URL: '' });
+  it('treats empty DATABASE_URL and SMTP_URL as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '', SMTP_URL: '' });
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.smtpOutUrl).toBeUndefined();
+    expect(config.smtpUrl).toBeUndefined();
   });
 
   it('marks cookies Secure when the public URL is https', () => {

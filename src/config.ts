@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -35,8 +36,20 @@ const envSchema = z.object({
   DEMO_PASSWORD: z.string().min(8).default('heard-demo-2026'),
   DEMO_TOTP_SECRET: z.string().default('JBSWY3DPEHPK3PXP'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  SMTP_OUT_URL: z.string().optional(),
+  /** Outgoing mail server, e.g. smtp://127.0.0.1:1025. Unset: mail is written as .eml files. */
+  SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Heard <no-reply@demo.heard.test>'),
+  /** The inbound SMTP listener: 0 turns it off. */
+  SMTP_PORT: wholeNumber(0, 65535, 2525),
+  SMTP_HOST: z.string().default('0.0.0.0'),
+  SMTP_MAX_BYTES: wholeNumber(1024, 100 * 1024 * 1024, 15 * 1024 * 1024),
+  /** PEM files; when both are set the listener offers STARTTLS. */
+  SMTP_TLS_KEY: z.string().optional(),
+  SMTP_TLS_CERT: z.string().optional(),
+  /** Poll a mailbox instead of (or as well as) listening, e.g. imaps://user:pass@outlook.office365.com/INBOX. */
+  IMAP_URL: z.string().optional(),
+  /** Which partnership the IMAP mailbox belongs to (its slug). */
+  IMAP_PARTNERSHIP: z.string().optional(),
   TRUST_PROXY: booleanish,
 });
 
@@ -56,8 +69,17 @@ export interface Config {
   demoPassword: string;
   demoTotpSecret: string;
   logLevel: string;
-  smtpOutUrl: string | undefined;
+  smtpUrl: string | undefined;
   mailFrom: string;
+  /** Where .eml files go when there is no SMTP_URL. */
+  outboxDir: string;
+  smtpPort: number;
+  smtpHost: string;
+  smtpMaxBytes: number;
+  smtpTlsKey: string | undefined;
+  smtpTlsCert: string | undefined;
+  imapUrl: string | undefined;
+  imapPartnership: string | undefined;
   trustProxy: boolean;
   /** Cookies carry the Secure flag everywhere but plain-http development and tests. */
   secureCookies: boolean;
@@ -99,8 +121,16 @@ export function parseConfig(source: NodeJS.ProcessEnv = process.env): ConfigResu
       demoPassword: e.DEMO_PASSWORD,
       demoTotpSecret: e.DEMO_TOTP_SECRET,
       logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
-      smtpOutUrl: e.SMTP_OUT_URL || undefined,
+      smtpUrl: e.SMTP_URL || undefined,
       mailFrom: e.MAIL_FROM,
+      outboxDir: path.join(e.DATA_DIR, 'outbox'),
+      smtpPort: e.SMTP_PORT,
+      smtpHost: e.SMTP_HOST,
+      smtpMaxBytes: e.SMTP_MAX_BYTES,
+      smtpTlsKey: e.SMTP_TLS_KEY || undefined,
+      smtpTlsCert: e.SMTP_TLS_CERT || undefined,
+      imapUrl: e.IMAP_URL || undefined,
+      imapPartnership: e.IMAP_PARTNERSHIP || undefined,
       trustProxy: e.TRUST_PROXY ?? false,
       secureCookies: publicUrl.startsWith('https://'),
     },

@@ -19,7 +19,7 @@ await db.migrate();
 const services = buildServices(db, config);
 const seeded = config.demoSeed ? await seedDemo(db, services, config) : undefined;
 const app = await buildApp({ config, db, services });
-const mail = createMailWorker(db, { smtpUrl: config.smtpOutUrl, from: config.mailFrom, log: app.log });
+const mail = createMailWorker(db, { smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log });
 mail.start();
 // Housekeeping: expired drafts and sessions go every quarter hour (and once now).
 const housekeeping = async () => {

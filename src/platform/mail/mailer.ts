@@ -40,7 +40,7 @@ export interface MailWorker {
 }
 
 /**
- * Sends queued mail through nodemailer: SMTP_OUT_URL in production; in development, with no SMTP
+ * Sends queued mail through nodemailer: SMTP_URL in production; in development, with no SMTP
  * server configured, messages are written to the log instead so the demo works offline.
  */
 export function createMailWorker(
@@ -69,7 +69,7 @@ export function createMailWorker(
           if (!options.smtpUrl)
             options.log.info(
               { to: m.toAddress, subject: m.subject, purpose: m.purpose, message: info.message },
-              'mail (no SMTP_OUT_URL: logged, not sent)',
+              'mail (no SMTP_URL: logged, not sent)',
             );
           results.push({ id: m.id, ok: true, attempts: m.attempts + 1 });
         } catch (err) {
