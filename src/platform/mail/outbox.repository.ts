@@ -1,44 +1,78 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { outbox } from './outbox.table.js';
 
 export type OutboxInsert = typeof outbox.$inferInsert;
+export type OutboxRow = typeof outbox.$inferSelect;
 
 export const outboxRepository = {
-  async enqueue(tx: Tx, row: OutboxInsert): Promise<void> {
-    await tx.insert(outbox).values(row);
+  async enqueue(tx: Tx, row: OutboxInsert): Promise<string> {
+    const [created] = await tx.insert(outbox).values(row).returning({ id: outbox.id });
+    return created!.id;
   },
 
-  /** Claims a batch across partnerships (system context); SKIP LOCKED lets several workers share the queue. */
-  async claimDue(tx: Tx, limit: number) {
-    return tx
-      .select()
+  /**
+   * Claims a batch across partnerships (system context) and counts the attempt: due pending rows, and
+   * rows left 'sending' by a worker whose lease ran out. SKIP LOCKED lets several workers share the
+   * queue; the caller's transaction must commit before anything is sent.
+   */
+  async claimDue(tx: Tx, options: { limit: number; now: Date; leaseMs: number }): Promise<OutboxRow[]> {
+    const leaseExpired = new Date(options.now.getTime() - options.leaseMs);
+    const due = tx
+      .select({ id: outbox.id })
       .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, new Date())))
+      .where(
+        or(
+          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, options.now)),
+          and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, leaseExpired)),
+        ),
+      )
       .orderBy(asc(outbox.createdAt))
-      .limit(limit)
+      .limit(options.limit)
       .for('update', { skipLocked: true });
-  },
-
-  async markSent(tx: Tx, id: string): Promise<void> {
-    await tx
+    const rows = await tx
       .update(outbox)
-      .set({ status: 'sent', sentAt: new Date(), attempts: sql`${outbox.attempts} + 1` })
-      .where(eq(outbox.id, id));
+      .set({ status: 'sending', claimedAt: options.now, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning();
+    return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   },
 
-  async markFailed(tx: Tx, id: string, error: string, attempts: number): Promise<void> {
-    const giveUp = attempts >= 8;
+  async markSent(tx: Tx, id: string, at: Date): Promise<void> {
+    await tx.update(outbox).set({ status: 'sent', sentAt: at, lastError: null }).where(eq(outbox.id, id));
+  },
+
+  /** Back to pending until retryAt, or failed for good when retryAt is null. */
+  async markFailed(tx: Tx, id: string, error: string, retryAt: Date | null): Promise<void> {
     await tx
       .update(outbox)
       .set({
-        status: giveUp ? 'failed' : 'pending',
-        attempts,
+        status: retryAt ? 'pending' : 'failed',
         lastError: error.slice(0, 1000),
-        // Exponential backoff: 1, 2, 4 … minutes.
-        nextAttemptAt: new Date(Date.now() + 60_000 * 2 ** (attempts - 1)),
+        ...(retryAt ? { nextAttemptAt: retryAt } : {}),
       })
       .where(eq(outbox.id, id));
+  },
+
+  /** Holds a lock on a purpose until the transaction ends, so a check-then-queue cannot race. */
+  async lockPurpose(tx: Tx, purpose: string): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${purpose}))`);
+  },
+
+  /** Whether anything was queued for this purpose (e.g. today's digest for an organisation). */
+  async existsForPurpose(tx: Tx, purpose: string): Promise<boolean> {
+    const [row] = await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.purpose, purpose)).limit(1);
+    return row !== undefined;
+  },
+
+  /** Message-IDs queued about a concern for a purpose, oldest first (to thread replies). */
+  async messageIdsFor(tx: Tx, concernId: string, purpose: string): Promise<string[]> {
+    const rows = await tx
+      .select({ messageId: outbox.messageId })
+      .from(outbox)
+      .where(and(eq(outbox.concernId, concernId), eq(outbox.purpose, purpose)))
+      .orderBy(asc(outbox.createdAt));
+    return rows.map((r) => r.messageId);
   },
 
   listForRecipient(tx: Tx, toAddress: string) {
