@@ -19,8 +19,24 @@ await db.migrate();
 const services = buildServices(db, config);
 const seeded = config.demoSeed ? await seedDemo(db, services, config) : undefined;
 const app = await buildApp({ config, db, services });
-const mail = createMailWorker(db, { smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log });
+const mail = createMailWorker(db, {
+  smtpUrl: config.smtpUrl,
+  from: config.mailFrom,
+  outboxDir: config.outboxDir,
+  log: app.log,
+});
 mail.start();
+// The overdue digest: checked hourly, queued at most once a day per organisation (from 7am London time).
+const digests = async () => {
+  try {
+    await services.notifications.sendDailyDigests(new Date());
+  } catch (err) {
+    app.log.error({ err }, 'overdue digest failed');
+  }
+};
+await digests();
+const digestTimer = setInterval(() => void digests(), 60 * 60_000);
+digestTimer.unref();
 // Housekeeping: expired drafts and sessions go every quarter hour (and once now).
 const housekeeping = async () => {
   try {
@@ -37,6 +53,7 @@ housekeepingTimer.unref();
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
   clearInterval(housekeepingTimer);
+  clearInterval(digestTimer);
   await app.close();
   await mail.stop();
   await db.close();

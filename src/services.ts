@@ -3,8 +3,10 @@ import type { Database } from './platform/db/index.js';
 import { createAuthService } from './platform/auth/auth.service.js';
 import { createPartnershipDirectory } from './platform/tenancy/tenancy.service.js';
 import { createConcernsService } from './capabilities/concerns/concerns.service.js';
+import { createNotificationsService } from './capabilities/notifications/notifications.service.js';
 import { createShareService } from './capabilities/share/share.service.js';
 import { createStaffService } from './capabilities/staff/staff.service.js';
+import { createEmailService } from './capabilities/email/email.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -13,13 +15,20 @@ import { createStaffService } from './capabilities/staff/staff.service.js';
 export function buildServices(db: Database, config: Config) {
   const partnerships = createPartnershipDirectory(db);
   const auth = createAuthService(db);
-  const concerns = createConcernsService(db, { secret: config.sessionSecret });
+  // Notifications listen to concern changes inside their transactions, so they are built first.
+  const notifications = createNotificationsService(db, config);
+  const concerns = createConcernsService(db, {
+    secret: config.sessionSecret,
+    onEvent: notifications.onConcernEvent,
+  });
   return {
     partnerships,
     auth,
     concerns,
+    notifications,
     share: createShareService(db, concerns),
     staff: createStaffService(db, { publicUrl: config.publicUrl }),
+    email: createEmailService(db, { concerns, partnerships }),
   };
 }
 

@@ -63,7 +63,7 @@ export const paths = {
 } as const;
 
 export type ConcernAction =
-  'status' | 'share' | 'assign' | 'note' | 'public-update' | 'merge' | 'redact' | 'close';
+  'status' | 'share' | 'assign' | 'note' | 'public-update' | 'merge' | 'redact' | 'close' | 'reply';
 
 export function withQuery(path: string, query?: Record<string, string | undefined>): string {
   if (!query) return path;

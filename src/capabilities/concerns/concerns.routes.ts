@@ -12,6 +12,7 @@ import {
   queueQuery,
   recordForm,
   redactForm,
+  replyForm,
   shareForm,
   statusForm,
   STATUS_FILTERS,
@@ -57,7 +58,7 @@ type Outcome = { ok: true } | { ok: false; problem: string };
 
 /** One action form on the concern page: how to read it, what to call, where each refusal is shown. */
 interface ActionDefinition<S extends z.ZodType> {
-  action: Extract<ConcernAction, 'share' | 'assign' | 'status' | 'note' | 'redact'>;
+  action: Extract<ConcernAction, 'share' | 'assign' | 'status' | 'note' | 'redact' | 'reply'>;
   schema: S;
   /** Element ids of each field (forms share a page, so ids are prefixed by the action). */
   ids: Record<string, string>;
@@ -286,6 +287,8 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
     // Not found and not allowed look the same, so references cannot be probed.
     if (!detail.ok) return reply.sendError('notFound');
     const ref = formatReference(detail.concern.reference);
+    // The email conversation is shown only to those who may see the person's contact details.
+    const mail = await services.notifications.correspondence(actor(request), reference);
     const shared = new Set(detail.shares.map((s) => s.organisationId));
     const equality = detail.equality
       ? (Object.keys(EQUALITY_QUESTIONS) as (keyof typeof EQUALITY_QUESTIONS)[])
@@ -321,6 +324,7 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
       open: detail.concern.closedAt === null,
       groups: AFFECTED_GROUPS,
       auditUrl: paths.staff.concerns.audit(ref),
+      correspondence: mail.ok ? mail : { visible: false, items: [], mayReply: false },
       values: {},
       fieldErrors: {},
       ...extra,
@@ -424,6 +428,14 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
     ids: { body: 'note-body', visibility: 'note-visibility' },
     run: (a, ref, v) => services.concerns.addNote(a, ref, v.body, v.visibility),
     done: (v) => (v.visibility === 'public' ? 'publicUpdate' : 'note'),
+  });
+
+  action({
+    action: 'reply',
+    schema: replyForm,
+    ids: { body: 'reply-body' },
+    run: (a, ref, v) => services.notifications.replyByEmail(a, ref, v.body),
+    done: () => 'emailed',
   });
 
   action({

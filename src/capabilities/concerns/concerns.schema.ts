@@ -72,6 +72,10 @@ export const noteForm = z.object({
   visibility: z.enum(['internal', 'public'], { error: 'concerns.errors.visibilityRequired' }),
 });
 
+export const replyForm = z.object({
+  body: requiredText(5000, 'concerns.errors.replyRequired', 'concerns.errors.replyTooLong'),
+});
+
 export const redactForm = z.object({
   replacement: requiredText(
     5000,

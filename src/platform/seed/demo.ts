@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Services } from '../../services.js';
 import {
@@ -10,11 +10,13 @@ import {
 } from '../../capabilities/concerns/concerns.table.js';
 import type { Targets } from '../../capabilities/concerns/targets.js';
 import type { Topic } from '../../capabilities/concerns/vocabulary.js';
+import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
 import { audit } from '../audit/audit.service.js';
+import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
 import type { Database, Tx } from '../db/index.js';
 import type { OrganisationKind } from '../tenancy/tenancy.table.js';
-import { partnerships } from '../tenancy/tenancy.table.js';
+import { organisations, partnerships } from '../tenancy/tenancy.table.js';
 import { buildDemoConcerns, type OrgKey, type StaffKey } from './demo-concerns.js';
 import { createPartnership } from './partnership.js';
 import { WARDS } from './wards.js';
@@ -38,75 +40,39 @@ const ORGANISATIONS: { key: OrgKey; name: string; kind: OrganisationKind }[] = [
   { key: 'interfaith', name: 'Northampton Together Interfaith Forum (demo)', kind: 'voluntary' },
 ];
 
-const STAFF: { key: StaffKey; name: string; organisation: OrgKey; role: string; description: string }[] = [
-  {
-    key: 'admin',
-    name: 'Helen Whitmore',
-    organisation: 'council',
-    role: 'partnership_admin',
-    description: 'Partnership admin',
-  },
-  {
-    key: 'triage',
-    name: 'Priya Chauhan',
-    organisation: 'council',
-    role: 'triage_officer',
-    description: 'Triage officer',
-  },
-  {
-    key: 'police',
-    name: 'Daniel Okafor',
-    organisation: 'police',
-    role: 'agency_officer',
-    description: 'Agency officer',
-  },
-  {
-    key: 'council',
-    name: 'Sarah Jennings',
-    organisation: 'council',
-    role: 'agency_officer',
-    description: 'Agency officer',
-  },
-  {
-    key: 'fire',
-    name: 'Mark Tebbutt',
-    organisation: 'fire',
-    role: 'agency_officer',
-    description: 'Agency officer',
-  },
-  {
-    key: 'nhs',
-    name: 'Aisha Rahman',
-    organisation: 'nhs',
-    role: 'agency_officer',
-    description: 'Agency officer',
-  },
-  {
-    key: 'voluntary',
-    name: 'Tomasz Nowak',
-    organisation: 'voluntary',
-    role: 'agency_officer',
-    description: 'Agency officer',
-  },
-  {
-    key: 'cohesion',
-    name: 'Imran Hussain',
-    organisation: 'council',
-    role: 'cohesion_officer',
-    description: 'Cohesion officer',
-  },
-  { key: 'facilitator', name: 'Grace Adeyemi', organisation: 'interfaith', role: 'forum_facilitator', description: 'Forum facilitator' }, // prettier-ignore
-  { key: 'caseworker', name: 'Olena Kovalenko', organisation: 'council', role: 'resettlement_caseworker', description: 'Resettlement caseworker' }, // prettier-ignore
-  {
-    key: 'analyst',
-    name: 'James Whitfield',
-    organisation: 'council',
-    role: 'analyst',
-    description: 'Analyst',
-  },
+interface DemoStaff {
+  key: StaffKey;
+  name: string;
+  organisation: OrgKey;
+  role: string;
+  description: string;
+}
+const person = (
+  key: StaffKey,
+  name: string,
+  organisation: OrgKey,
+  role: string,
+  description: string,
+): DemoStaff => ({ key, name, organisation, role, description });
+
+const STAFF: DemoStaff[] = [
+  person('admin', 'Helen Whitmore', 'council', 'partnership_admin', 'Partnership admin'),
+  person('triage', 'Priya Chauhan', 'council', 'triage_officer', 'Triage officer'),
+  person('police', 'Daniel Okafor', 'police', 'agency_officer', 'Agency officer'),
+  person('council', 'Sarah Jennings', 'council', 'agency_officer', 'Agency officer'),
+  person('fire', 'Mark Tebbutt', 'fire', 'agency_officer', 'Agency officer'),
+  person('nhs', 'Aisha Rahman', 'nhs', 'agency_officer', 'Agency officer'),
+  person('voluntary', 'Tomasz Nowak', 'voluntary', 'agency_officer', 'Agency officer'),
+  person('cohesion', 'Imran Hussain', 'council', 'cohesion_officer', 'Cohesion officer'),
+  person('facilitator', 'Grace Adeyemi', 'interfaith', 'forum_facilitator', 'Forum facilitator'),
+  person('caseworker', 'Olena Kovalenko', 'council', 'resettlement_caseworker', 'Resettlement caseworker'),
+  person('analyst', 'James Whitfield', 'council', 'analyst', 'Analyst'),
 ];
 
 const staffEmail = (key: StaffKey) => `${key}@${DEMO_DOMAIN}`;
+/** Each organisation's shared inbox (assignment notices) and who leads for it (the overdue digest). */
+const inboxEmail = (key: OrgKey) => `csp-${key}@${DEMO_DOMAIN}`;
+const LEADS: StaffKey[] = ['police', 'council', 'fire', 'nhs', 'voluntary', 'facilitator'];
 
 /** Hate incidents get a faster response; ideas take longer to consider. */
 const TARGETS: Record<Topic, Targets> = {
@@ -184,10 +150,20 @@ export async function seedDemo(
   });
 
   await db.tenant(created.id, async (tx: Tx) => {
+    for (const o of ORGANISATIONS) {
+      await tx
+        .update(organisations)
+        .set({ inboxEmail: inboxEmail(o.key) })
+        .where(eq(organisations.id, created.organisations[o.key]!));
+    }
+    const leads = LEADS.map((k) => created.staff[staffEmail(k)]!);
+    await tx.update(staff).set({ organisationLead: true }).where(inArray(staff.id, leads));
     await insertInChunks(rows.concerns, 250, (chunk) => tx.insert(concerns).values(chunk));
     await insertInChunks(rows.shares, 1000, (chunk) => tx.insert(concernShares).values(chunk));
     await insertInChunks(rows.equality, 1000, (chunk) => tx.insert(concernEquality).values(chunk));
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
+    // A known Open311 key, so the README's curl examples work out of the box.
+    await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
     await audit(
       tx,
       {
