@@ -49,6 +49,21 @@ export const paths = {
       audit: (ref: string) => `/staff/concerns/${enc(ref)}/audit`,
     },
   },
+  /** Open311 GeoReport v2 (public API) and its administration page. */
+  open311: {
+    base: () => '/open311/v2',
+    discovery: (f: Open311Format) => `/open311/v2/discovery.${f}`,
+    services: (f: Open311Format) => `/open311/v2/services.${f}`,
+    service: (code: string, f: Open311Format) => `/open311/v2/services/${enc(code)}.${f}`,
+    requests: (f: Open311Format) => `/open311/v2/requests.${f}`,
+    request: (id: string, f: Open311Format) => `/open311/v2/requests/${enc(id)}.${f}`,
+    token: (token: string, f: Open311Format) => `/open311/v2/tokens/${enc(token)}.${f}`,
+    updates: (f: Open311Format) => `/open311/v2/servicerequestupdates.${f}`,
+    admin: () => '/staff/admin/open311',
+    adminKeys: () => '/staff/admin/open311/keys',
+    adminKeyRevoke: (id: string) => `/staff/admin/open311/keys/${enc(id)}/revoke`,
+    adminServices: () => '/staff/admin/open311/services',
+  },
   api: {
     docs: () => '/api/docs',
     concerns: () => '/api/v1/concerns',
@@ -61,6 +76,8 @@ export const paths = {
     apiTokenRevoke: (id: string) => `/api/v1/api-tokens/${enc(id)}/revoke`,
   },
 } as const;
+
+export type Open311Format = 'xml' | 'json';
 
 export type ConcernAction =
   'status' | 'share' | 'assign' | 'note' | 'public-update' | 'merge' | 'redact' | 'close' | 'reply';
