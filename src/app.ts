@@ -22,6 +22,7 @@ import { buildServices, type Services } from './services.js';
 import { shareCapability } from './capabilities/share/index.js';
 import { concernsCapability } from './capabilities/concerns/index.js';
 import { staffCapability } from './capabilities/staff/index.js';
+import { emailCapability } from './capabilities/email/index.js';
 import { open311Capability } from './capabilities/open311/index.js';
 
 export interface AppDeps {
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(shareCapability, { services, secureCookies: config.secureCookies });
   await app.register(concernsCapability, { services, secureCookies: config.secureCookies });
   await app.register(staffCapability, { services, config });
+  await app.register(emailCapability, { services });
   await app.register(open311Capability, { services, db, config, i18n });
 
   return app;

@@ -47,6 +47,7 @@ export const paths = {
       show: (ref: string) => `/staff/concerns/${enc(ref)}`,
       action: (ref: string, action: ConcernAction) => `/staff/concerns/${enc(ref)}/${action}`,
       audit: (ref: string) => `/staff/concerns/${enc(ref)}/audit`,
+      attachment: (ref: string, id: string) => `/staff/concerns/${enc(ref)}/attachments/${enc(id)}`,
     },
   },
   /** Open311 GeoReport v2 (public API) and its administration page. */
