@@ -10,6 +10,7 @@ import {
   type CaptureServer,
   type CapturedMail,
 } from '../../platform/mail/smtp-capture.test-helpers.js';
+import { concernsRepository } from '../concerns/concerns.repository.js';
 import { actorFor, createConcern } from '../concerns/concerns.test-helpers.js';
 import { londonDay } from './notifications.service.js';
 
@@ -194,6 +195,28 @@ describe('updates to residents', () => {
     // A refused change queues nothing.
     expect((await t.services.concerns.transition(triage, c.ref, { to: 'resolved' })).ok).toBe(false);
     expect(await deliveredTo('follow@example.com')).toHaveLength(3);
+  });
+});
+
+describe('the outbox and the change share a transaction', () => {
+  it('queues nothing when the change that caused a message is rolled back', async () => {
+    const c = await createConcern(t, t.a, {
+      contactEmail: 'rolled.back@example.com',
+      preferredContact: 'email',
+    });
+    await worker.drain();
+    const row = await t.db.tenant(t.a.id, (tx) => concernsRepository.findByReference(tx, c.reference));
+    await expect(
+      t.db.tenant(t.a.id, async (tx) => {
+        await t.services.notifications.onConcernEvent(tx, actorFor(t.a, 'triage'), {
+          type: 'publicUpdate',
+          concern: row!,
+          body: 'This update never happened',
+        });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await deliveredTo('rolled.back@example.com')).toHaveLength(1);
   });
 });
 

@@ -176,6 +176,14 @@ describe('sending through SMTP', () => {
     expect((await row(queued.id)).status).toBe('sent');
   });
 
+  it('sends each message once when two workers drain the queue at the same time', async () => {
+    const queued = [];
+    for (let i = 0; i < 12; i++) queued.push(await queue(`Message ${i}`));
+    const counts = await Promise.all([worker({ batchSize: 3 }).drain(), worker({ batchSize: 3 }).drain()]);
+    expect(counts[0] + counts[1]).toBe(12);
+    expect(smtp.accepted.map((m) => m.messageId).sort()).toEqual(queued.map((q) => q.messageId).sort());
+  });
+
   it('retries a temporary refusal with growing waits, then marks it failed', async () => {
     const queued = await queue();
     smtp.refuseWith(451);
