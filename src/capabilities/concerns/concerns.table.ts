@@ -75,6 +75,21 @@ export const concerns = pgTable(
     index('concerns_open_due')
       .on(t.partnershipId, t.respondDueAt)
       .where(sql`closed_at is null`),
+    // The queue's common first pages at a million rows (npm run bench): a status, or open concerns
+    // by topic, each already in "urgent first, then oldest" order so the page is read off the index.
+    index('concerns_status_urgency').on(
+      t.partnershipId,
+      t.status,
+      t.urgent.desc(),
+      t.createdAt.asc(),
+      t.id.asc(),
+    ),
+    index('concerns_open_urgency')
+      .on(t.partnershipId, t.urgent.desc(), t.createdAt.asc(), t.id.asc())
+      .where(sql`closed_at is null`),
+    index('concerns_open_topic')
+      .on(t.partnershipId, t.topic, t.urgent.desc(), t.createdAt.asc(), t.id.asc())
+      .where(sql`closed_at is null`),
   ],
 );
 

@@ -1,0 +1,3 @@
+CREATE INDEX "concerns_status_urgency" ON "concerns" USING btree ("partnership_id","status","urgent" DESC NULLS LAST,"created_at","id");--> statement-breakpoint
+CREATE INDEX "concerns_open_urgency" ON "concerns" USING btree ("partnership_id","urgent" DESC NULLS LAST,"created_at","id") WHERE closed_at is null;--> statement-breakpoint
+CREATE INDEX "concerns_open_topic" ON "concerns" USING btree ("partnership_id","topic","urgent" DESC NULLS LAST,"created_at","id") WHERE closed_at is null;
