@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { createEmailService, createImapPoller, createSmtpListener } from './capabilities/email/index.js';
 import { loadConfig } from './config.js';
 import { createDatabase } from './platform/db/index.js';
 import { createMailWorker } from './platform/mail/mailer.js';
@@ -26,6 +27,16 @@ const mail = createMailWorker(db, {
   log: app.log,
 });
 mail.start();
+// Email in: the SMTP listener (SMTP_PORT; 0 turns it off) and, when configured, an IMAP mailbox, sharing one intake.
+const inbound = createEmailService(db, {
+  concerns: services.concerns,
+  partnerships: services.partnerships,
+  log: app.log,
+});
+const smtp = config.smtpPort
+  ? createSmtpListener({ db, services, config, log: app.log, email: inbound })
+  : undefined;
+const imap = createImapPoller({ db, services, config, log: app.log, email: inbound });
 // The overdue digest: checked hourly, queued at most once a day per organisation (from 7am London time).
 const digests = async () => {
   try {
@@ -55,6 +66,8 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   clearInterval(housekeepingTimer);
   clearInterval(digestTimer);
   await app.close();
+  await smtp?.close();
+  await imap.stop();
   await mail.stop();
   await db.close();
 });
@@ -62,6 +75,11 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
 await app.listen({ host: config.host, port: config.port });
 const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
 const lines = [``, `Heard is running at ${config.publicUrl}  (data: ${where})`];
+if (smtp)
+  lines.push(
+    `Email in: SMTP listening on port ${await smtp.listen()} (see src/capabilities/email/README.md)`,
+  );
+if (imap.enabled) await imap.start();
 if (seeded) {
   lines.push(`Demo partnership: ${seeded.name}${seeded.created ? ' (created now)' : ''}`);
   lines.push(`Staff sign in at ${config.publicUrl}/staff/sign-in with password "${config.demoPassword}"`);
