@@ -326,20 +326,23 @@ export function createNotificationsService(
             subject: t('notifications.digest.subject', { count: overdue.length, organisation: name }),
             heading: t('notifications.digest.heading', { organisation: name }),
             paragraphs: [t('notifications.digest.intro', { date: formatDate(now, lang) })],
-            items: overdue.map((c) => {
-              const reference = formatReference(c.reference);
-              // The target that was missed: acknowledging, if nobody has responded yet and that is past.
-              const due =
-                !c.firstResponseAt && c.acknowledgeDueAt < now ? c.acknowledgeDueAt : c.respondDueAt;
-              return {
-                text: reference,
-                href: staffUrl(reference),
+            items: overdue
+              .map((c) => ({
+                reference: formatReference(c.reference),
+                topic: c.topic,
+                // The target that was missed: acknowledging, if nobody has responded and that is past.
+                due: !c.firstResponseAt && c.acknowledgeDueAt < now ? c.acknowledgeDueAt : c.respondDueAt,
+              }))
+              // Longest overdue first.
+              .sort((a, b) => a.due.getTime() - b.due.getTime())
+              .map((c) => ({
+                text: c.reference,
+                href: staffUrl(c.reference),
                 detail: t('notifications.digest.due', {
                   topic: t(`share.vocab.topic.${c.topic}`),
-                  date: formatDate(due, lang),
+                  date: formatDate(c.due, lang),
                 }),
-              };
-            }),
+              })),
             link: {
               text: t('notifications.digest.queue'),
               href: `${config.publicUrl}${paths.staff.concerns.queue({ status: 'open', lead: organisationId, overdue: 'yes' })}`,
