@@ -5,10 +5,12 @@ import { concerns } from '../concerns/concerns.table.js';
 import { createImapPoller, imapSettings, pollMailbox, type Mailbox } from './email.imap.js';
 import { createEmailService, type StoreInput } from './email.service.js';
 import { inboundMessages } from './email.table.js';
+import { startFakeImap } from './imap-fake.test-helpers.js';
 
 /**
- * imapflow needs a real IMAP server, which this machine does not have; so the poller's logic runs
- * against a stub mailbox: store first, mark \Seen only after the store committed, leave the rest.
+ * No real IMAP server runs here, so the poller's logic runs against a stub mailbox (store first, mark
+ * \Seen only after the store committed, leave the rest), and imapflow itself against a small fake
+ * server that speaks just enough of the protocol.
  */
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const message = (n: number) =>
@@ -152,6 +154,50 @@ describe('IMAP with the real intake', () => {
     );
     expect(made).toHaveLength(1);
     expect(made[0]!.partnershipId).toBe(t.b.id);
+  });
+
+  it('polls a mailbox over IMAP with imapflow: stores unread mail, marks it read, and skips it next time', async () => {
+    const fake = await startFakeImap(
+      new Map([
+        [3, message(3)],
+        [5, message(5)],
+      ]),
+    );
+    try {
+      const poller = createImapPoller({
+        db: t.db,
+        services: t.services,
+        config: {
+          imapUrl: `imap://concerns:secret@127.0.0.1:${fake.port}/INBOX`,
+          imapPartnership: 'a',
+          smtpMaxBytes: 1e6,
+        },
+        log: quiet,
+      });
+      expect(poller.enabled).toBe(true);
+      const first = await poller.pollOnce();
+      expect(first?.stored).toHaveLength(2);
+      expect(fake.seen()).toEqual([3, 5]);
+      expect(
+        fake.commands.filter((c) => /UID (FETCH|STORE)/.test(c)).map((c) => c.replace(/^\S+ /, '')),
+      ).toEqual([
+        'UID FETCH 3 (RFC822.SIZE UID)',
+        'UID FETCH 3 (BODY.PEEK[] UID)',
+        'UID STORE 3 +FLAGS (\\Seen)',
+        'UID FETCH 5 (RFC822.SIZE UID)',
+        'UID FETCH 5 (BODY.PEEK[] UID)',
+        'UID STORE 5 +FLAGS (\\Seen)',
+      ]);
+      expect((await poller.pollOnce())?.stored).toEqual([]);
+      await poller.stop();
+      const made = await t.db.system((tx) =>
+        tx.select().from(concerns).where(eq(concerns.contactEmail, 'r5@example.org')),
+      );
+      expect(made).toHaveLength(1);
+      expect(made[0]!.partnershipId).toBe(t.a.id);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('does nothing unless both IMAP_URL and IMAP_PARTNERSHIP are set', async () => {

@@ -148,6 +148,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
         const stored: { id: string; partnershipId: string }[] = [];
         try {
           const groups = await recipientsByPartnership(session);
+          // Recipients accepted a moment ago but no longer anyone's (a partnership changed): try again later.
+          if (groups.size === 0) throw new Error('No partnership for the accepted recipients');
           const mailFrom = session.envelope.mailFrom;
           for (const [partnershipId, recipients] of groups) {
             const id = await email.store({
