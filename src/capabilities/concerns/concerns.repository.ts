@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, exists, inArray, isNull, lt, gt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/index.js';
+import { auditLog } from '../../platform/audit/audit.table.js';
 import { staff } from '../../platform/auth/auth.table.js';
 import { areas, organisations } from '../../platform/tenancy/tenancy.table.js';
 import {
@@ -228,6 +229,18 @@ export const concernsRepository = {
         .map((organisationId) => ({ partnershipId, concernId, organisationId, role: 'supporting' as const })),
     ];
     await tx.insert(concernShares).values(rows);
+  },
+
+  /** A new concern's first event and its audit record, in one round trip. */
+  async insertCreatedRecords(
+    tx: Tx,
+    event: EventInsert,
+    auditRow: typeof auditLog.$inferInsert,
+  ): Promise<void> {
+    const events = tx
+      .$with('created_event')
+      .as(tx.insert(concernEvents).values(event).returning({ id: concernEvents.id }));
+    await tx.with(events).insert(auditLog).values(auditRow);
   },
 
   async insertEvent(tx: Tx, row: EventInsert): Promise<void> {

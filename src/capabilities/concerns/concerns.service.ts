@@ -197,95 +197,125 @@ export function createConcernsService(
     await emit(tx, actor, { type: 'statusChanged', concern, from: concern.status, to });
   }
 
-  /** `within` runs in the same transaction, e.g. to delete the draft the concern came from. */
-  async function create(
+  // Response targets change rarely and are needed for every new concern: keep them for a minute.
+  const targetCache = new Map<
+    string,
+    { at: number; targets: Awaited<ReturnType<typeof tenancyRepository.listResponseTargets>> }
+  >();
+  async function targetsFor(tx: Tx, partnershipId: string, topic: string) {
+    let cached = targetCache.get(partnershipId);
+    if (!cached || Date.now() - cached.at > 60_000) {
+      cached = { at: Date.now(), targets: await tenancyRepository.listResponseTargets(tx) };
+      targetCache.set(partnershipId, cached);
+    }
+    return cached.targets.find((t) => t.topic === topic) ?? DEFAULT_TARGETS;
+  }
+
+  /**
+   * Stores a new concern inside the caller's transaction. Callers that hold other work in the same
+   * transaction (the share flow deletes its draft) use this; everyone else uses create().
+   */
+  async function createIn(
+    tx: Tx,
     actor: Actor,
     input: NewConcern,
-    createOptions: { within?: (tx: Tx) => Promise<void> } = {},
-  ): Promise<CreatedConcern> {
+  ): Promise<CreatedConcern & { row: ConcernRow }> {
     const createdAt = input.createdAt ?? new Date();
     const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
     // Everyone gets a tracking code: for an anonymous resident it is the only way to follow progress,
     // and it identifies nobody (only its keyed hash is kept).
     const trackingCode = generateTrackingCode();
+    const reference = generateReference();
+    const due = dueDates(createdAt, urgency.urgent, await targetsFor(tx, actor.partnershipId, input.topic));
+    const row = await concernsRepository.insert(tx, {
+      partnershipId: actor.partnershipId,
+      reference,
+      kind: input.kind,
+      topic: input.topic,
+      description: input.description,
+      areaId: input.areaId ?? null,
+      placeDescription: input.placeDescription ?? null,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      private: input.private ?? false,
+      open311Token: input.open311Token ?? null,
+      whenText: input.whenText ?? null,
+      affectedGroups: input.affectedGroups,
+      forGroup: input.forGroup,
+      groupName: input.forGroup ? (input.groupName ?? null) : null,
+      anonymous: input.anonymous,
+      // Anonymous means anonymous: no contact details are kept even if some were typed.
+      contactName: input.anonymous ? null : (input.contactName ?? null),
+      contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
+      contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
+      preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
+      consentToShare: input.consentToShare,
+      trackingCodeHash: hashTrackingCode(trackingCode),
+      channel: input.channel,
+      source: input.source ?? null,
+      recordedByStaffId: actor.staffId,
+      language: input.language,
+      urgent: urgency.urgent,
+      urgentSignals: urgency.signals,
+      createdAt,
+      updatedAt: createdAt,
+      ...due,
+    });
+    const equality = Object.fromEntries(
+      Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
+    );
+    if (Object.keys(equality).length > 0) {
+      await concernsRepository.insertEquality(tx, {
+        concernId: row.id,
+        partnershipId: actor.partnershipId,
+        answers: equality,
+      });
+    }
+    // The "received" event and the audit record go in one statement: every new concern needs both.
+    await concernsRepository.insertCreatedRecords(
+      tx,
+      {
+        partnershipId: actor.partnershipId,
+        concernId: row.id,
+        kind: 'created',
+        visibility: 'public',
+        body: null,
+        details: { channel: input.channel },
+        staffId: actor.staffId,
+        createdAt,
+      },
+      {
+        partnershipId: actor.partnershipId,
+        actorStaffId: actor.staffId,
+        actorOrganisationId: actor.organisationId,
+        actorLabel: actor.label,
+        action: actor.staffId ? 'concern.recorded' : 'concern.created',
+        entityType: 'concern',
+        entityId: row.id,
+        correlationId: actor.correlationId,
+        details: { reference, channel: input.channel, urgent: urgency.urgent },
+      },
+    );
+    await emit(tx, actor, { type: 'created', concern: row });
+    return { id: row.id, reference, trackingCode, urgent: urgency.urgent, row };
+  }
+
+  /** `within` runs in the same transaction, e.g. to link what the concern came with. */
+  async function create(
+    actor: Actor,
+    input: NewConcern,
+    createOptions: { within?: (tx: Tx, row: ConcernRow) => Promise<void> } = {},
+  ): Promise<CreatedConcern> {
     // A clash among 8×10^14 references is vanishingly rare, but if one happens we draw again.
     for (let attempt = 0; ; attempt++) {
-      const reference = generateReference();
       try {
         return await db.tenant(actor.partnershipId, async (tx) => {
-          const targets =
-            (await tenancyRepository.listResponseTargets(tx)).find((t) => t.topic === input.topic) ??
-            DEFAULT_TARGETS;
-          const due = dueDates(createdAt, urgency.urgent, targets);
-          const row = await concernsRepository.insert(tx, {
-            partnershipId: actor.partnershipId,
-            reference,
-            kind: input.kind,
-            topic: input.topic,
-            description: input.description,
-            areaId: input.areaId ?? null,
-            placeDescription: input.placeDescription ?? null,
-            latitude: input.latitude ?? null,
-            longitude: input.longitude ?? null,
-            private: input.private ?? false,
-            open311Token: input.open311Token ?? null,
-            whenText: input.whenText ?? null,
-            affectedGroups: input.affectedGroups,
-            forGroup: input.forGroup,
-            groupName: input.forGroup ? (input.groupName ?? null) : null,
-            anonymous: input.anonymous,
-            // Anonymous means anonymous: no contact details are kept even if some were typed.
-            contactName: input.anonymous ? null : (input.contactName ?? null),
-            contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
-            contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
-            preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
-            consentToShare: input.consentToShare,
-            trackingCodeHash: trackingCode ? hashTrackingCode(trackingCode) : null,
-            channel: input.channel,
-            source: input.source ?? null,
-            recordedByStaffId: actor.staffId,
-            language: input.language,
-            urgent: urgency.urgent,
-            urgentSignals: urgency.signals,
-            createdAt,
-            updatedAt: createdAt,
-            ...due,
-          });
-          const equality = Object.fromEntries(
-            Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
-          );
-          if (Object.keys(equality).length > 0) {
-            await concernsRepository.insertEquality(tx, {
-              concernId: row.id,
-              partnershipId: actor.partnershipId,
-              answers: equality,
-            });
-          }
-          await concernsRepository.insertEvent(tx, {
-            partnershipId: actor.partnershipId,
-            concernId: row.id,
-            kind: 'created',
-            visibility: 'public',
-            body: null,
-            details: { channel: input.channel },
-            staffId: actor.staffId,
-            createdAt,
-          });
-          await audit(tx, actor, {
-            action: actor.staffId ? 'concern.recorded' : 'concern.created',
-            entityType: 'concern',
-            entityId: row.id,
-            details: { reference, channel: input.channel, urgent: urgency.urgent },
-          });
-          if (createOptions.within) await createOptions.within(tx);
-          await emit(tx, actor, { type: 'created', concern: row });
-          return { id: row.id, reference, trackingCode, urgent: urgency.urgent };
+          const { row, ...created } = await createIn(tx, actor, input);
+          if (createOptions.within) await createOptions.within(tx, row);
+          return created;
         });
       } catch (err) {
-        const code =
-          (err as { code?: string; cause?: { code?: string } }).cause?.code ??
-          (err as { code?: string }).code;
-        if (code === '23505' && attempt < 3) continue;
+        if (isUniqueViolation(err) && attempt < 3) continue;
         throw err;
       }
     }
@@ -293,6 +323,7 @@ export function createConcernsService(
 
   return {
     create,
+    createIn,
 
     /**
      * Check progress. A wrong reference, email or code all give the same answer, so the form
@@ -704,6 +735,11 @@ export function createConcernsService(
       });
     },
   };
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return (e.cause?.code ?? e.code) === '23505';
 }
 
 function safeEqualHex(a: string, b: string): boolean {

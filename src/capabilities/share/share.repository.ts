@@ -27,8 +27,13 @@ export const shareRepository = {
       });
   },
 
-  async remove(tx: Tx, tokenHash: string) {
-    await tx.delete(shareDrafts).where(eq(shareDrafts.tokenHash, tokenHash));
+  /** Deletes the draft and returns its answers, so submitting it twice finds nothing the second time. */
+  async take(tx: Tx, tokenHash: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await tx
+      .delete(shareDrafts)
+      .where(and(eq(shareDrafts.tokenHash, tokenHash), gt(shareDrafts.expiresAt, new Date())))
+      .returning({ answers: shareDrafts.answers });
+    return row?.answers;
   },
 
   async removeExpired(tx: Tx) {

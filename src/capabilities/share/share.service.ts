@@ -2,7 +2,11 @@ import type { Database } from '../../platform/db/index.js';
 import { publicActor } from '../../platform/auth/actor.js';
 import { hashToken } from '../../platform/auth/tokens.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
-import type { ConcernsService, CreatedConcern } from '../concerns/concerns.service.js';
+import {
+  isUniqueViolation,
+  type ConcernsService,
+  type CreatedConcern,
+} from '../concerns/concerns.service.js';
 import { shareRepository } from './share.repository.js';
 import { completeAnswers, type CompleteAnswers } from './share.schema.js';
 
@@ -44,7 +48,27 @@ export type SubmitOutcome =
   | { ok: false; problem: 'incomplete'; step: Step }
   | { ok: false; problem: 'noDraft' };
 
+/** Thrown inside the submit transaction to roll it back (keeping the draft) with an expected outcome. */
+class KeepDraft extends Error {
+  constructor(readonly outcome: SubmitOutcome) {
+    super('draft kept');
+  }
+}
+
 export function createShareService(db: Database, concerns: ConcernsService) {
+  // The partnership's areas, read on every where page and every submission, change rarely.
+  const areaCache = new Map<
+    string,
+    { at: number; list: Awaited<ReturnType<typeof tenancyRepository.listAreas>> }
+  >();
+  async function areas(partnershipId: string) {
+    const cached = areaCache.get(partnershipId);
+    if (cached && Date.now() - cached.at < 60_000) return cached.list;
+    const list = await db.tenant(partnershipId, (tx) => tenancyRepository.listAreas(tx));
+    areaCache.set(partnershipId, { at: Date.now(), list });
+    return list;
+  }
+
   return {
     async load(partnershipId: string, token: string | undefined): Promise<Record<string, unknown>> {
       if (!token) return {};
@@ -78,9 +102,7 @@ export function createShareService(db: Database, concerns: ConcernsService) {
       await db.system((tx) => shareRepository.removeExpired(tx));
     },
 
-    async areas(partnershipId: string) {
-      return db.tenant(partnershipId, (tx) => tenancyRepository.listAreas(tx));
-    },
+    areas,
 
     /**
      * Turns a complete draft into a concern. The draft is deleted in the same transaction as the
@@ -94,41 +116,53 @@ export function createShareService(db: Database, concerns: ConcernsService) {
     ): Promise<SubmitOutcome> {
       if (!token) return { ok: false, problem: 'noDraft' };
       const hash = hashToken(token);
-      const draft = await db.tenant(partnershipId, (tx) => shareRepository.find(tx, hash));
-      if (!draft) return { ok: false, problem: 'noDraft' };
-      const missing = firstMissingStep(draft.answers);
-      if (missing) return { ok: false, problem: 'incomplete', step: missing };
-      const parsed = completeAnswers.safeParse(draft.answers);
-      if (!parsed.success) return { ok: false, problem: 'incomplete', step: 'kind' };
-      const a = parsed.data;
-      const areaId = a.areaId
-        ? await db.tenant(partnershipId, async (tx) => (await tenancyRepository.findArea(tx, a.areaId!))?.id)
-        : undefined;
-      const created = await concerns.create(
-        publicActor(partnershipId, correlationId),
-        {
-          kind: a.kind,
-          topic: a.topic,
-          description: a.description,
-          areaId,
-          placeDescription: a.placeDescription,
-          whenText: a.whenText,
-          affectedGroups: a.affectedGroups,
-          forGroup: a.forGroup === 'yes',
-          groupName: a.groupName,
-          anonymous: a.contactMode === 'anonymous',
-          contactName: a.contactName,
-          contactEmail: a.contactEmail,
-          contactPhone: a.contactPhone,
-          preferredContact: a.preferredContact,
-          consentToShare: a.consentToShare === 'yes',
-          equality: a.equality,
-          channel: 'web',
-          language,
-        },
-        { within: (tx) => shareRepository.remove(tx, hash) },
-      );
-      return { ok: true, created, answers: a };
+      const knownAreas = new Set((await areas(partnershipId)).map((area) => area.id));
+      // One transaction: take the draft, check it, store the concern. If anything is wrong the draft
+      // is put back by the rollback, so nothing is stored half-way and the resident can carry on.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await db.tenant(partnershipId, async (tx) => {
+            const answers = await shareRepository.take(tx, hash);
+            if (!answers) return { ok: false, problem: 'noDraft' } as const;
+            const missing = firstMissingStep(answers);
+            const parsed = completeAnswers.safeParse(answers);
+            if (missing || !parsed.success) {
+              throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
+            }
+            const a = parsed.data;
+            const { row: _row, ...created } = await concerns.createIn(
+              tx,
+              publicActor(partnershipId, correlationId),
+              {
+                kind: a.kind,
+                topic: a.topic,
+                description: a.description,
+                areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
+                placeDescription: a.placeDescription,
+                whenText: a.whenText,
+                affectedGroups: a.affectedGroups,
+                forGroup: a.forGroup === 'yes',
+                groupName: a.groupName,
+                anonymous: a.contactMode === 'anonymous',
+                contactName: a.contactName,
+                contactEmail: a.contactEmail,
+                contactPhone: a.contactPhone,
+                preferredContact: a.preferredContact,
+                consentToShare: a.consentToShare === 'yes',
+                equality: a.equality,
+                channel: 'web',
+                language,
+              },
+            );
+            return { ok: true, created, answers: a } as const;
+          });
+        } catch (err) {
+          if (err instanceof KeepDraft) return err.outcome;
+          // A reference clash (about 1 in 10^14) rolls everything back; draw again.
+          if (isUniqueViolation(err) && attempt < 3) continue;
+          throw err;
+        }
+      }
     },
   };
 }

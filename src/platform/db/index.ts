@@ -50,15 +50,19 @@ type AnyDrizzle = {
   execute: Tx['execute'];
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function wrap(
   kind: Database['kind'],
   db: AnyDrizzle,
   doMigrate: () => Promise<void>,
   doClose: () => Promise<void>,
+  tenantFast?: Database['tenant'],
 ): Database {
   return {
     kind,
     tenant(partnershipId, fn) {
+      if (tenantFast) return tenantFast(partnershipId, fn);
       return db.transaction(async (tx) => {
         // One round trip: SET LOCAL ROLE and the tenant setting, both ending with the transaction.
         await tx.execute(
@@ -89,11 +93,37 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     // An idle client that errors (e.g. the server restarted) must not crash the process.
     pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema });
+    /**
+     * On a server every round trip counts, so a tenant transaction opens with BEGIN and its settings
+     * in one simple-protocol query (the id is checked to be a uuid, so it can be written inline),
+     * rather than drizzle's BEGIN followed by a second query.
+     */
+    const tenantFast: Database['tenant'] = async (partnershipId, fn) => {
+      if (!UUID.test(partnershipId)) throw new Error('Not a partnership id');
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(
+          `BEGIN; SELECT set_config('role', 'heard_app', true), set_config('heard.partnership_id', '${partnershipId}', true)`,
+        );
+        const result = await fn(drizzlePg(client, { schema }) as unknown as Tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    };
     return wrap(
       'postgres',
       db as unknown as AnyDrizzle,
       () => migratePg(db, { migrationsFolder: MIGRATIONS_DIR }),
       () => pool.end(),
+      tenantFast,
     );
   }
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
