@@ -91,15 +91,6 @@ const assignee = alias(staff, 'assignee');
 const recorder = alias(staff, 'recorder');
 
 export const concernsRepository = {
-  async insert(tx: Tx, row: ConcernInsert): Promise<ConcernRow> {
-    const [created] = await tx.insert(concerns).values(row).returning();
-    return created!;
-  },
-
-  async insertEquality(tx: Tx, row: typeof concernEquality.$inferInsert): Promise<void> {
-    await tx.insert(concernEquality).values(row);
-  },
-
   async findEquality(tx: Tx, concernId: string) {
     const [row] = await tx.select().from(concernEquality).where(eq(concernEquality.concernId, concernId));
     return row?.answers;
@@ -231,16 +222,37 @@ export const concernsRepository = {
     await tx.insert(concernShares).values(rows);
   },
 
-  /** A new concern's first event and its audit record, in one round trip. */
-  async insertCreatedRecords(
+  /**
+   * A new concern with its first event, its audit record and any equality answers, in one statement
+   * (one round trip): the id is chosen here, so the rows need not wait for each other. Foreign keys
+   * are checked at the end of the statement, when the concern row exists.
+   */
+  async insertNew(
     tx: Tx,
+    row: ConcernInsert & { id: string },
     event: EventInsert,
     auditRow: typeof auditLog.$inferInsert,
-  ): Promise<void> {
+    equality: typeof concernEquality.$inferInsert | undefined,
+  ): Promise<ConcernRow> {
+    const created = tx.$with('new_concern').as(tx.insert(concerns).values(row).returning());
     const events = tx
-      .$with('created_event')
+      .$with('new_event')
       .as(tx.insert(concernEvents).values(event).returning({ id: concernEvents.id }));
-    await tx.with(events).insert(auditLog).values(auditRow);
+    const audits = tx
+      .$with('new_audit')
+      .as(tx.insert(auditLog).values(auditRow).returning({ id: auditLog.id }));
+    const query = equality
+      ? tx.with(
+          created,
+          events,
+          audits,
+          tx
+            .$with('new_equality')
+            .as(tx.insert(concernEquality).values(equality).returning({ id: concernEquality.concernId })),
+        )
+      : tx.with(created, events, audits);
+    const [inserted] = await query.select().from(created);
+    return inserted as ConcernRow;
   },
 
   async insertEvent(tx: Tx, row: EventInsert): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Database, Tx } from '../../platform/db/index.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { audit, auditTrail } from '../../platform/audit/audit.service.js';
@@ -227,56 +227,50 @@ export function createConcernsService(
     const trackingCode = generateTrackingCode();
     const reference = generateReference();
     const due = dueDates(createdAt, urgency.urgent, await targetsFor(tx, actor.partnershipId, input.topic));
-    const row = await concernsRepository.insert(tx, {
-      partnershipId: actor.partnershipId,
-      reference,
-      kind: input.kind,
-      topic: input.topic,
-      description: input.description,
-      areaId: input.areaId ?? null,
-      placeDescription: input.placeDescription ?? null,
-      latitude: input.latitude ?? null,
-      longitude: input.longitude ?? null,
-      private: input.private ?? false,
-      open311Token: input.open311Token ?? null,
-      whenText: input.whenText ?? null,
-      affectedGroups: input.affectedGroups,
-      forGroup: input.forGroup,
-      groupName: input.forGroup ? (input.groupName ?? null) : null,
-      anonymous: input.anonymous,
-      // Anonymous means anonymous: no contact details are kept even if some were typed.
-      contactName: input.anonymous ? null : (input.contactName ?? null),
-      contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
-      contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
-      preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
-      consentToShare: input.consentToShare,
-      trackingCodeHash: hashTrackingCode(trackingCode),
-      channel: input.channel,
-      source: input.source ?? null,
-      recordedByStaffId: actor.staffId,
-      language: input.language,
-      urgent: urgency.urgent,
-      urgentSignals: urgency.signals,
-      createdAt,
-      updatedAt: createdAt,
-      ...due,
-    });
+    const id = randomUUID();
     const equality = Object.fromEntries(
       Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
     );
-    if (Object.keys(equality).length > 0) {
-      await concernsRepository.insertEquality(tx, {
-        concernId: row.id,
-        partnershipId: actor.partnershipId,
-        answers: equality,
-      });
-    }
-    // The "received" event and the audit record go in one statement: every new concern needs both.
-    await concernsRepository.insertCreatedRecords(
+    const row = await concernsRepository.insertNew(
       tx,
       {
+        id,
         partnershipId: actor.partnershipId,
-        concernId: row.id,
+        reference,
+        kind: input.kind,
+        topic: input.topic,
+        description: input.description,
+        areaId: input.areaId ?? null,
+        placeDescription: input.placeDescription ?? null,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+        private: input.private ?? false,
+        open311Token: input.open311Token ?? null,
+        whenText: input.whenText ?? null,
+        affectedGroups: input.affectedGroups,
+        forGroup: input.forGroup,
+        groupName: input.forGroup ? (input.groupName ?? null) : null,
+        anonymous: input.anonymous,
+        // Anonymous means anonymous: no contact details are kept even if some were typed.
+        contactName: input.anonymous ? null : (input.contactName ?? null),
+        contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
+        contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
+        preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
+        consentToShare: input.consentToShare,
+        trackingCodeHash: hashTrackingCode(trackingCode),
+        channel: input.channel,
+        source: input.source ?? null,
+        recordedByStaffId: actor.staffId,
+        language: input.language,
+        urgent: urgency.urgent,
+        urgentSignals: urgency.signals,
+        createdAt,
+        updatedAt: createdAt,
+        ...due,
+      },
+      {
+        partnershipId: actor.partnershipId,
+        concernId: id,
         kind: 'created',
         visibility: 'public',
         body: null,
@@ -291,10 +285,13 @@ export function createConcernsService(
         actorLabel: actor.label,
         action: actor.staffId ? 'concern.recorded' : 'concern.created',
         entityType: 'concern',
-        entityId: row.id,
+        entityId: id,
         correlationId: actor.correlationId,
         details: { reference, channel: input.channel, urgent: urgency.urgent },
       },
+      Object.keys(equality).length > 0
+        ? { concernId: id, partnershipId: actor.partnershipId, answers: equality }
+        : undefined,
     );
     await emit(tx, actor, { type: 'created', concern: row });
     return { id: row.id, reference, trackingCode, urgent: urgency.urgent, row };
