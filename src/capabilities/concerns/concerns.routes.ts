@@ -289,6 +289,7 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
     const ref = formatReference(detail.concern.reference);
     // The email conversation is shown only to those who may see the person's contact details.
     const mail = await services.notifications.correspondence(actor(request), reference);
+    const files = await services.email.listForConcern(actor(request), reference);
     const shared = new Set(detail.shares.map((s) => s.organisationId));
     const equality = detail.equality
       ? (Object.keys(EQUALITY_QUESTIONS) as (keyof typeof EQUALITY_QUESTIONS)[])
@@ -325,6 +326,7 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
       groups: AFFECTED_GROUPS,
       auditUrl: paths.staff.concerns.audit(ref),
       correspondence: mail.ok ? mail : { visible: false, items: [], mayReply: false },
+      attachments: files.ok ? files.attachments : [],
       values: {},
       fieldErrors: {},
       ...extra,

@@ -481,7 +481,8 @@ export function createNotificationsService(
         await concernsRepository.insertEvent(tx, {
           partnershipId: concern.partnershipId,
           concernId: concern.id,
-          kind: 'email_reply',
+          // 'email_sent' (ours, outbound); 'email_reply' is the resident's reply coming in.
+          kind: 'email_sent',
           visibility: 'internal',
           body: null,
           details: { outboxId: queued.id },
