@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Database } from './platform/db/index.js';
+import { mailDomain } from './platform/mail/mailer.js';
 import { createAuthService } from './platform/auth/auth.service.js';
 import { createPartnershipDirectory } from './platform/tenancy/tenancy.service.js';
 import { createConcernsService } from './capabilities/concerns/concerns.service.js';
@@ -27,7 +28,7 @@ export function buildServices(db: Database, config: Config) {
     concerns,
     notifications,
     share: createShareService(db, concerns),
-    staff: createStaffService(db, { publicUrl: config.publicUrl }),
+    staff: createStaffService(db, { publicUrl: config.publicUrl, mailDomain: mailDomain(config.mailFrom) }),
     email: createEmailService(db, { concerns, partnerships }),
   };
 }

@@ -58,7 +58,7 @@ function selfActor(principal: Person, correlationId: string): Actor {
  * Staff accounts: invitations, deactivation, second-factor resets and personal API tokens. Every
  * change is audited in the same transaction; expected refusals come back as outcomes.
  */
-export function createStaffService(db: Database, options: { publicUrl: string }) {
+export function createStaffService(db: Database, options: { publicUrl: string; mailDomain?: string }) {
   /** Deactivate, reactivate and reset share this shape: find, refuse or change, audit, re-read. */
   async function changeMember(
     actor: Actor,
@@ -125,13 +125,18 @@ export function createStaffService(db: Database, options: { publicUrl: string })
             }).format(expiresAt),
             inviter: actor.label,
           };
-          await enqueueMail(tx, {
-            partnershipId: actor.partnershipId,
-            to: input.email,
-            subject: mail.t('staff.mail.invitation.subject', vars),
-            text: mail.t('staff.mail.invitation.body', vars),
-            purpose: 'staff.invitation',
-          });
+          await enqueueMail(
+            tx,
+            {
+              partnershipId: actor.partnershipId,
+              to: input.email,
+              subject: mail.t('staff.mail.invitation.subject', vars),
+              text: mail.t('staff.mail.invitation.body', vars),
+              purpose: 'staff.invitation',
+              headers: { 'Auto-Submitted': 'auto-generated' },
+            },
+            { domain: options.mailDomain },
+          );
           await audit(tx, actor, {
             action: 'staff.invited',
             entityType: 'staff',
