@@ -4,6 +4,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { audit, auditTrail } from '../../platform/audit/audit.service.js';
 import { can } from '../../platform/auth/permissions.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
+import { findVisibleConcern } from './concerns.access.js';
 import {
   concernsRepository,
   type ConcernRow,
@@ -19,15 +20,7 @@ import {
 } from './reference.js';
 import { DEFAULT_TARGETS, dueDates, isOverdue } from './targets.js';
 import { detectUrgency } from './urgency.js';
-import {
-  canSeeContact,
-  canSeeEquality,
-  canTriage,
-  canView,
-  canWork,
-  queueScope,
-  type ConcernAccessFacts,
-} from './visibility.js';
+import { canSeeContact, canSeeEquality, canTriage, canView, canWork, queueScope } from './visibility.js';
 import type { AffectedGroup, Channel, Kind, Topic } from './vocabulary.js';
 import { allowedNext, checkTransition, isClosure, isOpen, type Status } from './workflow.js';
 
@@ -142,21 +135,6 @@ export function createConcernsService(
     createHmac('sha256', options.secret)
       .update(`tracking:${normaliseTrackingCode(code)}`)
       .digest('hex');
-
-  async function loadAccessible(tx: Tx, actor: Actor, reference: string) {
-    const ref = normaliseReference(reference);
-    if (!ref) return undefined;
-    const concern = await concernsRepository.findByReference(tx, ref);
-    if (!concern) return undefined;
-    const shares = await concernsRepository.listShares(tx, concern.id);
-    const facts: ConcernAccessFacts = {
-      sharedWith: shares.map((s) => s.organisationId),
-      leadOrganisationId: concern.leadOrganisationId,
-      consentToShare: concern.consentToShare,
-    };
-    if (!canView(actor, facts)) return undefined;
-    return { concern, shares, facts };
-  }
 
   async function addEvent(
     tx: Tx,
@@ -415,7 +393,7 @@ export function createConcernsService(
 
     async detail(actor: Actor, reference: string) {
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const { concern, shares, facts } = found;
         const detail = (await concernsRepository.findDetail(tx, concern.reference))!;
@@ -497,7 +475,7 @@ export function createConcernsService(
     async share(actor: Actor, reference: string, lead: string, supporting: readonly string[]) {
       if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const orgs = await tenancyRepository.listOrganisations(tx);
         const known = new Set(orgs.map((o) => o.id));
@@ -538,7 +516,7 @@ export function createConcernsService(
 
     async assign(actor: Actor, reference: string, staffId: string) {
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const { concern, facts } = found;
         if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
@@ -581,7 +559,7 @@ export function createConcernsService(
       },
     ) {
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const { concern, facts } = found;
         if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
@@ -594,7 +572,7 @@ export function createConcernsService(
           return { ok: false as const, problem: 'notAssigned' as const };
         let duplicateOfId: string | undefined;
         if (input.to === 'duplicate') {
-          const target = await loadAccessible(tx, actor, input.duplicateOf ?? '');
+          const target = await findVisibleConcern(tx, actor, input.duplicateOf ?? '');
           if (!target || target.concern.id === concern.id)
             return { ok: false as const, problem: 'duplicateNotFound' as const };
           duplicateOfId = target.concern.id;
@@ -628,7 +606,7 @@ export function createConcernsService(
 
     async addNote(actor: Actor, reference: string, body: string, visibility: 'internal' | 'public') {
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const { concern, facts } = found;
         if (!canWork(actor, facts)) return { ok: false as const, problem: 'forbidden' as const };
@@ -658,7 +636,7 @@ export function createConcernsService(
     async redact(actor: Actor, reference: string, replacement: string, reason: string) {
       if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const { concern } = found;
         await concernsRepository.insertRedaction(tx, {
@@ -714,7 +692,7 @@ export function createConcernsService(
     async auditTrail(actor: Actor, reference: string) {
       if (!can(actor.roles, 'audit.view')) return { ok: false as const, problem: 'forbidden' as const };
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadAccessible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const [trail, organisations] = [
           await auditTrail(tx, 'concern', found.concern.id),

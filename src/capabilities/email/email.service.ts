@@ -2,10 +2,10 @@ import type { Database, Tx } from '../../platform/db/index.js';
 import { publicActor, type Actor } from '../../platform/auth/actor.js';
 import { audit } from '../../platform/audit/audit.service.js';
 import type { PartnershipDirectory } from '../../platform/tenancy/tenancy.service.js';
+import { findVisibleConcern } from '../concerns/concerns.access.js';
 import { concernsRepository } from '../concerns/concerns.repository.js';
 import type { ConcernsService } from '../concerns/concerns.service.js';
-import { normaliseReference } from '../concerns/reference.js';
-import { canSeeContact, canView } from '../concerns/visibility.js';
+import { canSeeContact } from '../concerns/visibility.js';
 import { bounceDetails, classify, type IgnoredClassification } from './email.classify.js';
 import {
   findReferences,
@@ -364,20 +364,6 @@ export function createEmailService(db: Database, options: EmailServiceOptions) {
   }
 
   /** A concern this viewer may see, or nothing: the same rule as the concern page. */
-  async function loadVisible(tx: Tx, actor: Actor, reference: string) {
-    const ref = normaliseReference(reference);
-    if (!ref) return undefined;
-    const concern = await concernsRepository.findByReference(tx, ref);
-    if (!concern) return undefined;
-    const shares = await concernsRepository.listShares(tx, concern.id);
-    const facts = {
-      sharedWith: shares.map((s) => s.organisationId),
-      leadOrganisationId: concern.leadOrganisationId,
-      consentToShare: concern.consentToShare,
-    };
-    return canView(actor, facts) ? { concern, facts } : undefined;
-  }
-
   return {
     store,
     processStored,
@@ -395,7 +381,7 @@ export function createEmailService(db: Database, options: EmailServiceOptions) {
     /** Attachments and the email conversation for the concern page. */
     async listForConcern(actor: Actor, reference: string) {
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadVisible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const showAddresses = canSeeContact(actor, found.facts);
         const [attachments, letters] = [
@@ -419,7 +405,7 @@ export function createEmailService(db: Database, options: EmailServiceOptions) {
     /** One attachment's bytes, for a viewer who can see the concern; the download is audited. */
     async attachment(actor: Actor, reference: string, attachmentId: string) {
       return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await loadVisible(tx, actor, reference);
+        const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
         const file = await emailRepository.findAttachment(tx, found.concern.id, attachmentId);
         if (!file) return { ok: false as const, problem: 'notFound' as const };

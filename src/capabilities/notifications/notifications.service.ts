@@ -9,8 +9,9 @@ import { paths } from '../../platform/paths.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
 import { concernsRepository, type ConcernRow } from '../concerns/concerns.repository.js';
 import type { ConcernEvent } from '../concerns/concerns.service.js';
-import { formatReference, normaliseReference } from '../concerns/reference.js';
-import { canSeeContact, canView, canWork, type ConcernAccessFacts } from '../concerns/visibility.js';
+import { findVisibleConcern } from '../concerns/concerns.access.js';
+import { formatReference } from '../concerns/reference.js';
+import { canSeeContact, canWork } from '../concerns/visibility.js';
 import { correspondenceRepository } from './correspondence.repository.js';
 import { createMailRenderer, type MessageContent } from './mail-renderer.js';
 import { notificationsRepository } from './notifications.repository.js';
@@ -369,17 +370,9 @@ export function createNotificationsService(
   }
 
   async function loadForStaff(tx: Tx, actor: Actor, reference: string) {
-    const ref = normaliseReference(reference);
-    if (!ref) return undefined;
-    const concern = await concernsRepository.findByReference(tx, ref);
-    if (!concern) return undefined;
-    const shares = await concernsRepository.listShares(tx, concern.id);
-    const facts: ConcernAccessFacts = {
-      sharedWith: shares.map((s) => s.organisationId),
-      leadOrganisationId: concern.leadOrganisationId,
-      consentToShare: concern.consentToShare,
-    };
-    if (!canView(actor, facts)) return undefined;
+    const found = await findVisibleConcern(tx, actor, reference);
+    if (!found) return undefined;
+    const { concern, facts } = found;
     const seesContact = canSeeContact(actor, facts);
     const works = canWork(actor, facts);
     const hasEmail = !concern.anonymous && concern.contactEmail !== null;
