@@ -182,20 +182,4 @@ export const emailRepository = {
       .where(and(eq(concernAttachments.concernId, concernId), eq(concernAttachments.id, id)));
     return row;
   },
-
-  listCorrespondence(tx: Tx, concernId: string) {
-    return tx
-      .select({
-        id: correspondence.id,
-        direction: correspondence.direction,
-        fromAddress: correspondence.fromAddress,
-        toAddress: correspondence.toAddress,
-        subject: correspondence.subject,
-        bodyText: correspondence.bodyText,
-        createdAt: correspondence.createdAt,
-      })
-      .from(correspondence)
-      .where(eq(correspondence.concernId, concernId))
-      .orderBy(asc(correspondence.createdAt), asc(correspondence.id));
-  },
 };

@@ -113,54 +113,39 @@ describe('attachment download', () => {
   });
 });
 
-describe('attachments and correspondence for the concern page', () => {
+describe('attachments for the concern page', () => {
   const env = createViewEnvironment();
   const translate = createI18n().translator('en');
   const render = (template: string, context: Record<string, unknown>) =>
     env.render(`email/views/${template}`, { t: translate, lang: 'en', paths, ...context });
 
-  it('lists files and letters, showing the resident’s address only to those who may see contact details', async () => {
+  it('lists the files to those who can see the concern, and to nobody else', async () => {
     const triage = await t.services.email.listForConcern(actorFor(t.a, 'triage'), ref);
     const police = await t.services.email.listForConcern(actorFor(t.a, 'police'), ref);
     if (!triage.ok || !police.ok) throw new Error('not visible');
     expect(triage.attachments.map((a) => [a.filename, a.contentType, a.size])).toEqual([
       ['photo.JPG', 'image/jpeg', 9023],
     ]);
-    expect(triage.correspondence.map((c) => [c.direction, c.fromAddress, c.toAddress, c.subject])).toEqual([
-      ['inbound', 'someone@somewhere.com', 'concerns@a.test', 'Subject'],
-    ]);
-    // The resident could not consent to sharing by email, so a partner officer sees no address.
-    expect(police.correspondence.map((c) => c.fromAddress)).toEqual([null]);
+    expect(police.attachments).toEqual(triage.attachments);
     const fire = await t.services.email.listForConcern(actorFor(t.a, 'fire'), ref);
     expect(fire).toEqual({ ok: false, problem: 'notFound' });
   });
 
-  it('renders the partials with download links, hidden addresses and escaped text', async () => {
+  it('renders the partial with download links and escaped names', async () => {
     const listed = await t.services.email.listForConcern(actorFor(t.a, 'police'), ref);
     if (!listed.ok) throw new Error('not visible');
     const files = render('_attachments.njk', {
-      attachments: listed.attachments,
+      attachments: [
+        ...listed.attachments,
+        { ...listed.attachments[0]!, id: 'x', filename: '<script>alert(1)</script>' },
+      ],
       concern: { reference: ref },
     });
     expect(files).toContain(`href="${paths.staff.concerns.attachment(ref, photoId)}"`);
     expect(files).toContain('photo.JPG');
     expect(files).toContain('9 KB');
-    const letters = render('_correspondence.njk', {
-      correspondence: [
-        ...listed.correspondence,
-        {
-          ...listed.correspondence[0]!,
-          id: 'x',
-          subject: '<script>alert(1)</script>',
-          bodyText: '<b>hi</b>',
-        },
-      ],
-    });
-    expect(letters).toContain('Hidden: you cannot see contact details for this concern');
-    expect(letters).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(letters).not.toContain('<script>');
-    expect(letters).not.toContain('<b>hi</b>');
+    expect(files).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(files).not.toContain('<script>');
     expect(render('_attachments.njk', { attachments: [] })).toContain('No files came with this concern.');
-    expect(render('_correspondence.njk', { correspondence: [] })).toContain('No emails yet.');
   });
 });

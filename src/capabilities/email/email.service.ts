@@ -5,7 +5,6 @@ import type { PartnershipDirectory } from '../../platform/tenancy/tenancy.servic
 import { findVisibleConcern } from '../concerns/concerns.access.js';
 import { concernsRepository } from '../concerns/concerns.repository.js';
 import type { ConcernsService } from '../concerns/concerns.service.js';
-import { canSeeContact } from '../concerns/visibility.js';
 import { bounceDetails, classify, type IgnoredClassification } from './email.classify.js';
 import {
   findReferences,
@@ -378,26 +377,18 @@ export function createEmailService(db: Database, options: EmailServiceOptions) {
       } while (seen !== chain);
     },
 
-    /** Attachments and the email conversation for the concern page. */
+    /**
+     * The files that came with a concern, for the concern page. (The email conversation itself is
+     * shown by the notifications capability, with each message's delivery state.)
+     */
     async listForConcern(actor: Actor, reference: string) {
       return db.tenant(actor.partnershipId, async (tx) => {
         const found = await findVisibleConcern(tx, actor, reference);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
-        const showAddresses = canSeeContact(actor, found.facts);
-        const [attachments, letters] = [
-          await emailRepository.listAttachments(tx, found.concern.id),
-          await emailRepository.listCorrespondence(tx, found.concern.id),
-        ];
         return {
           ok: true as const,
           reference: found.concern.reference,
-          attachments,
-          // A resident's address is contact data: only those who may see contact details see it here.
-          correspondence: letters.map((c) => ({
-            ...c,
-            fromAddress: showAddresses || c.direction === 'outbound' ? c.fromAddress : null,
-            toAddress: showAddresses || c.direction === 'inbound' ? c.toAddress : null,
-          })),
+          attachments: await emailRepository.listAttachments(tx, found.concern.id),
         };
       });
     },
