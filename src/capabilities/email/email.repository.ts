@@ -93,25 +93,6 @@ export const emailRepository = {
     return Number(row?.n ?? 0);
   },
 
-  /**
-   * The concern created by concerns.create() in this very transaction (its `within` hook is not handed
-   * the row). created_at narrows it to a few rows through the queue index; xmin, the id of the
-   * transaction that wrote a row, then picks ours and nobody else's.
-   */
-  async findConcernCreatedHere(tx: Tx, createdAt: Date) {
-    const [row] = await tx
-      .select({ id: concerns.id, reference: concerns.reference })
-      .from(concerns)
-      .where(
-        and(
-          eq(concerns.createdAt, createdAt),
-          eq(concerns.channel, 'email'),
-          sql`${concerns}.xmin = pg_current_xact_id()::xid`,
-        ),
-      );
-    return row;
-  },
-
   async findConcernByReference(tx: Tx, reference: string) {
     const [row] = await tx
       .select({ id: concerns.id, reference: concerns.reference, contactEmail: concerns.contactEmail })

@@ -288,9 +288,7 @@ export function createEmailService(db: Database, options: EmailServiceOptions) {
         createdAt,
       },
       {
-        within: async (tx) => {
-          const concern = await emailRepository.findConcernCreatedHere(tx, createdAt);
-          if (!concern) throw new Error('The new concern was not found in its own transaction');
+        within: async (tx, concern) => {
           await finishOrLose(tx, row.id, {
             status: 'processed',
             classification: 'concern',
