@@ -4,7 +4,7 @@ import { createImapPoller } from '../src/capabilities/email/email.imap.js';
 import { createSmtpListener } from '../src/capabilities/email/email.inbound.js';
 import { createEmailService, type Log } from '../src/capabilities/email/email.service.js';
 import { loadConfig } from '../src/config.js';
-import { createDatabase } from '../src/platform/db/index.js';
+import { openDatabase } from '../src/platform/db/index.js';
 import { buildServices } from '../src/services.js';
 
 /**
@@ -32,12 +32,7 @@ function errorFields(_key: string, value: unknown) {
 }
 const log: Log = { info: line('info'), warn: line('warn'), error: line('error') };
 
-const db = await createDatabase({
-  url: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolSize: config.databasePoolSize,
-});
-await db.migrate();
+const db = await openDatabase(config);
 const services = buildServices(db, config);
 // One intake, so the listener and the poller process one message at a time between them.
 const email = createEmailService(db, {

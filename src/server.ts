@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { createEmailService, createImapPoller, createSmtpListener } from './capabilities/email/index.js';
 import { loadConfig } from './config.js';
-import { createDatabase } from './platform/db/index.js';
+import { openDatabase } from './platform/db/index.js';
 import { createMailWorker } from './platform/mail/mailer.js';
 import { seedDemo, demoSignIns } from './platform/seed/demo.js';
 import { buildServices } from './services.js';
@@ -11,12 +11,7 @@ import { buildServices } from './services.js';
 /** The only file that opens a port: migrate, seed the demo once, listen, and close gracefully. */
 if (existsSync('.env')) process.loadEnvFile('.env');
 const config = loadConfig();
-const db = await createDatabase({
-  url: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolSize: config.databasePoolSize,
-});
-await db.migrate();
+const db = await openDatabase(config);
 const services = buildServices(db, config);
 const seeded = config.demoSeed ? await seedDemo(db, services, config) : undefined;
 const app = await buildApp({ config, db, services });

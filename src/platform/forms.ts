@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Translate } from './i18n/index.js';
 
 /** A field's error, shaped for govuk-frontend: the summary links to `href`, the field shows `text`. */
@@ -33,3 +33,30 @@ export function parseForm<S extends z.ZodType>(
   }
   return { ok: false, errors, byField };
 }
+
+// Field helpers for forms, where everything arrives as strings (or is missing). `.optional()` comes
+// before the transform, not a union with z.undefined(): zod 4 reports a missing key as "expected
+// nonoptional" unless the schema it starts with is itself optional.
+
+/** Trims, and turns Windows line endings into \n. */
+export const normaliseText = (s: string | undefined) => (s ?? '').replace(/\r\n/g, '\n').trim();
+
+export const requiredText = (max: number, required: string, tooLong: string) =>
+  z.string().optional().transform(normaliseText).pipe(z.string().min(1, required).max(max, tooLong));
+
+/** Empty means not given (undefined). */
+export const optionalText = (max: number, tooLong: string) =>
+  z
+    .string()
+    .optional()
+    .transform(normaliseText)
+    .pipe(z.string().max(max, tooLong))
+    .transform((s) => (s === '' ? undefined : s));
+
+/** Checkboxes: absent, one value or many; a hidden "_none" lets a form say "none ticked". */
+export const checkboxList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) =>
+    (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== '' && x !== '_none'),
+  );

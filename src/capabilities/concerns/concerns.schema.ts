@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkboxList as list, optionalText, requiredText } from '../../platform/forms.js';
 import { STATUSES } from './workflow.js';
 import { AFFECTED_GROUPS, CHANNELS, KINDS, RECORDED_CHANNELS, TOPICS } from './vocabulary.js';
 
@@ -15,25 +16,6 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 // Pages (application/x-www-form-urlencoded and query strings: everything arrives as strings)
 // ---------------------------------------------------------------------------------------------
 
-const normalise = (s: string | undefined) => (s ?? '').replace(/\r\n/g, '\n').trim();
-// `.optional()` before the transform, not a union with z.undefined(): zod 4 reports a missing key
-// as "expected nonoptional" unless the schema it starts with is itself optional.
-const requiredText = (max: number, required: string, tooLong: string) =>
-  z.string().optional().transform(normalise).pipe(z.string().min(1, required).max(max, tooLong));
-const optionalText = (max: number, tooLong: string) =>
-  z
-    .string()
-    .optional()
-    .transform(normalise)
-    .pipe(z.string().max(max, tooLong))
-    .transform((s) => (s === '' ? undefined : s));
-/** Checkboxes: absent, one value or many; the hidden "_none" lets a form say "none ticked". */
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) =>
-    (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== '' && x !== '_none'),
-  );
 const id = (message: string) => z.string({ error: message }).trim().regex(GUID, message);
 /** A filter that is missing or not one of ours is simply not applied: a bookmarked link never errors. */
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);

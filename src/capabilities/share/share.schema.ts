@@ -1,29 +1,11 @@
 import { z } from 'zod';
+import { checkboxList as list, optionalText, requiredText } from '../../platform/forms.js';
 import { AFFECTED_GROUPS, EQUALITY_QUESTIONS, KINDS, TOPICS } from '../concerns/vocabulary.js';
 
 /**
  * One schema per question page. Messages are translation keys; the route turns them into text and
  * links each to its field, as the GOV.UK error summary pattern asks.
  */
-const trimmed = (max: number, tooLong: string) =>
-  z
-    .string()
-    .transform((s) => s.replace(/\r\n/g, '\n').trim())
-    .pipe(z.string().max(max, tooLong));
-const optionalText = (max: number, tooLong: string) =>
-  z
-    .string()
-    .optional()
-    .transform((s) => (s ?? '').replace(/\r\n/g, '\n').trim())
-    .pipe(z.string().max(max, tooLong))
-    .transform((s) => (s === '' ? undefined : s));
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) =>
-    (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== '' && x !== '_none'),
-  );
-
 export const kindPage = z.object({
   kind: z.enum(KINDS, { error: 'share.errors.kindRequired' }),
 });
@@ -33,9 +15,7 @@ export const topicPage = z.object({
 });
 
 export const detailsPage = z.object({
-  description: trimmed(5000, 'share.errors.descriptionTooLong').pipe(
-    z.string().min(1, 'share.errors.descriptionRequired'),
-  ),
+  description: requiredText(5000, 'share.errors.descriptionRequired', 'share.errors.descriptionTooLong'),
   whenText: optionalText(200, 'share.errors.whenTooLong'),
 });
 

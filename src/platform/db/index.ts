@@ -137,3 +137,18 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     () => client.close(),
   );
 }
+
+/** The database the config names (a server, or PGlite under DATA_DIR), migrated and ready. */
+export async function openDatabase(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  databasePoolSize: number;
+}): Promise<Database> {
+  const db = await createDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  await db.migrate();
+  return db;
+}
