@@ -44,7 +44,12 @@ function systemActor(
   return { partnershipId, staffId, organisationId, roles: [], label, correlationId };
 }
 
+/** How many addresses without an account are remembered for lockout (oldest forgotten first). */
+const PHANTOM_LIMIT = 10_000;
+
 export function createAuthService(db: Database) {
+  // Failures for addresses that have no account, in memory only (never stored).
+  const phantom = new Map<string, { failures: number; until: Date | null }>();
   async function failure(
     partnershipId: string,
     row: { id: string; organisationId: string; email: string; failedSignIns: number },
@@ -74,7 +79,16 @@ export function createAuthService(db: Database) {
     ): Promise<SignInOutcome> {
       const row = await db.tenant(partnershipId, (tx) => authRepository.findStaffByEmail(tx, email.trim()));
       if (!row || !row.active || !row.passwordHash) {
+        // An address with no account locks just as a real one does, so the lock message cannot
+        // be used to learn who has an account.
+        const key = `${partnershipId}:${email.trim().toLowerCase()}`;
+        const known = phantom.get(key);
+        if (known?.until && known.until > new Date()) return { outcome: 'locked', until: known.until };
         await burnPasswordCheck(password);
+        const failures = (known?.failures ?? 0) + 1;
+        const wait = lockoutFor(failures);
+        if (phantom.size >= PHANTOM_LIMIT) phantom.delete(phantom.keys().next().value!);
+        phantom.set(key, { failures, until: wait > 0 ? new Date(Date.now() + wait) : null });
         return { outcome: 'invalid' };
       }
       if (row.lockedUntil && row.lockedUntil > new Date())
