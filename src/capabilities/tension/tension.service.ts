@@ -115,7 +115,12 @@ export function createTensionService(
   return {
     /** Whether this person may see anything of tension monitoring (pages and API check it first). */
     async mayAccess(actor: Actor): Promise<boolean> {
-      return db.tenant(actor.partnershipId, (tx) => allowed(tx, actor));
+      return db.tenant(actor.partnershipId, async (tx) => {
+        const ok = await allowed(tx, actor);
+        // A refusal is audited too: someone without the need tried to look.
+        if (!ok) await audit(tx, actor, { action: 'tension.access.denied', entityType: 'tension_report' });
+        return ok;
+      });
     },
 
     async report(actor: Actor, input: NewTensionReport, now = new Date()) {
