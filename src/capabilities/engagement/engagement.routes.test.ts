@@ -104,7 +104,11 @@ describe('logging an engagement', () => {
     expect(page.body).toContain('Engagement saved.');
     expect(page.body).toContain('Voluntary a');
     expect(page.body).toContain('English, Polish, Tamil');
-    expect([...page.body.matchAll(/href="\/staff\/concerns\/([A-Z0-9-]+)"/g)]).toHaveLength(2);
+    // Not shared with the officer's organisation yet, so shown by reference without a link…
+    expect([...page.body.matchAll(/<strong class="heard-reference">[A-Z0-9-]+<\/strong>/g)]).toHaveLength(2);
+    // …while an admin, who sees every concern, can follow them.
+    const asAdmin = await admin.get(location);
+    expect([...asAdmin.body.matchAll(/href="\/staff\/concerns\/([A-Z0-9-]+)"/g)]).toHaveLength(2);
     expect(page.body).toContain(`data-heard-draft-saved="`);
 
     const home = await officer.get('/staff/engagements');

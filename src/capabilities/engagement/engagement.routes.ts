@@ -66,7 +66,7 @@ export function engagementPages(app: FastifyInstance, services: Services) {
       types: ENGAGEMENT_TYPES,
       outcomes: ISSUE_OUTCOMES,
       topics: TOPICS,
-      languages: COMMON_LANGUAGES,
+      languageChoices: COMMON_LANGUAGES,
       issueSlots: Array.from({ length: ISSUE_SLOTS }, (_, i) => i + 1),
       referralSlots: Array.from({ length: REFERRAL_SLOTS }, (_, i) => i + 1),
       values: { idempotencyKey: randomUUID(), occurredDate: londonToday() },

@@ -29,7 +29,7 @@ export interface NewEngagement {
   idempotencyKey: string;
   /** yyyy-mm-dd, London. */
   occurredDay: string;
-  /** hh:mm, London; noon when not given. */
+  /** hh:mm, London; when not given, now (logged the same day) or midday. */
   occurredTime?: string | undefined;
   areaId: string;
   place: string;
@@ -85,9 +85,15 @@ export function createEngagementService(
     input: NewEngagement,
   ): Promise<{ ok: true; id: string; replayed: boolean } | Refusal> {
     if (!actor.staffId || !can(actor.roles, 'engagement.log')) return { ok: false, problem: 'forbidden' };
-    const occurredAt = londonInstant(input.occurredDay, input.occurredTime ?? '12:00');
+    // Without a time: now, for something logged the same day; otherwise midday, a fair middle of the day.
+    const now = new Date();
+    const occurredAt = input.occurredTime
+      ? londonInstant(input.occurredDay, input.occurredTime)
+      : input.occurredDay === londonToday(now)
+        ? now
+        : londonInstant(input.occurredDay, '12:00');
     // A few minutes' grace for a phone clock that runs ahead.
-    if (occurredAt.getTime() > Date.now() + 15 * 60_000)
+    if (occurredAt.getTime() > now.getTime() + 15 * 60_000)
       return { ok: false, problem: 'inFuture', field: 'occurredDate' };
     for (let attempt = 0; ; attempt++) {
       try {
@@ -212,10 +218,19 @@ export function createEngagementService(
       return db.tenant(actor.partnershipId, async (tx) => {
         const found = await engagementRepository.findDetail(tx, id);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
+        // Linked only where the viewer may open the concern (it may not be shared with their organisation).
+        const issues = [];
+        for (const issue of found.issues) {
+          const visible =
+            issue.concernReference !== null &&
+            (await findVisibleConcern(tx, actor, issue.concernReference)) !== undefined;
+          issues.push({ ...issue, concernVisible: visible });
+        }
         await audit(tx, actor, { action: 'engagement.viewed', entityType: 'engagement', entityId: id });
         return {
           ok: true as const,
           ...found,
+          issues,
           mayUpdate: can(actor.roles, 'engagement.log'),
         };
       });
