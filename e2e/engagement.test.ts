@@ -93,13 +93,19 @@ describe('the engagement log on a phone', () => {
     await languages.getByLabel('Somali').check();
 
     const issue1 = page.getByRole('group', { name: 'Issue 1' });
-    await issue1.getByLabel('What people said').fill('Shopkeepers report a group harassing Somali women at the bus stop.');
+    await issue1
+      .getByLabel('What people said')
+      .fill('Shopkeepers report a group harassing Somali women at the bus stop.');
     await issue1.getByLabel('Raise as a concern').check();
     await issue1.getByLabel('Topic').selectOption({ label: 'Hate, prejudice or harassment' });
     const issue2 = page.getByRole('group', { name: 'Issue 2' });
-    await issue2.getByLabel('What people said').fill('Residents would like a community litter pick with the school.');
+    await issue2
+      .getByLabel('What people said')
+      .fill('Residents would like a community litter pick with the school.');
     await issue2.getByLabel('Raise as a suggestion').check();
-    await issue2.getByLabel('Topic').selectOption({ label: 'An idea to make the community safer or stronger' });
+    await issue2
+      .getByLabel('Topic')
+      .selectOption({ label: 'An idea to make the community safer or stronger' });
 
     const referral = page.getByRole('group', { name: 'Referral 1' });
     await referral.getByLabel('Referred to a partner organisation').selectOption({
@@ -117,7 +123,9 @@ describe('the engagement log on a phone', () => {
     expect(await page.getByText('Engagement saved.').count()).toBe(1);
     expect(await page.getByText('Raise as a concern:').count()).toBe(1);
     expect(await page.getByText('Raise as a suggestion:').count()).toBe(1);
-    expect(await page.getByRole('heading', { name: 'Nene Community Voluntary Action (demo)' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Nene Community Voluntary Action (demo)' }).count()).toBe(
+      1,
+    );
 
     const raised = await heard.db.system(async (tx) => {
       const result = await tx.execute(
@@ -132,7 +140,9 @@ describe('the engagement log on a phone', () => {
 
     await page.goto(`${heard.baseUrl}/staff/engagements`);
     // In the follow-ups due and among the open referrals.
-    expect(await page.getByText('Volunteer befriending for an isolated older resident').count()).toBeGreaterThan(1);
+    expect(
+      await page.getByText('Volunteer befriending for an isolated older resident').count(),
+    ).toBeGreaterThan(1);
   });
 
   it('keeps a draft through a lost connection, and sending it again saves one record', async () => {
@@ -160,7 +170,9 @@ describe('the engagement log on a phone', () => {
     expect(await page.getByLabel('Place').inputValue()).toBe('');
     expect(await page.getByText('We filled in the engagement you had not sent yet.').isVisible()).toBe(false);
     expect(
-      await count(sql`select count(*)::int as n from engagements where place = 'Kingsthorpe library coffee morning'`),
+      await count(
+        sql`select count(*)::int as n from engagements where place = 'Kingsthorpe library coffee morning'`,
+      ),
     ).toBe(1);
     expect(saved).toContain('/staff/engagements/');
   });
@@ -181,7 +193,12 @@ describe('community tension', () => {
     await page.goto(`${heard.baseUrl}/staff/tension`);
     await check(page, 'tension picture');
     await fitsTheScreen(page);
-    expect(await page.getByRole('row', { name: /Castle/ }).getByText('Medium').count()).toBeGreaterThan(0);
+    expect(
+      await page
+        .getByRole('row', { name: /Castle/ })
+        .getByText('Medium')
+        .count(),
+    ).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Add a tension report' }).click();
     await check(page, 'add a tension report');
     await page.getByRole('button', { name: 'Save report' }).click();
@@ -191,7 +208,9 @@ describe('community tension', () => {
     await page.getByRole('group', { name: 'What' }).getByLabel('Planned protest').check();
     await page.getByRole('group', { name: 'Assessment' }).getByLabel('Evidenced').check();
     await page.getByRole('group', { name: 'Level' }).getByLabel('High').check();
-    await page.getByLabel('What is happening').fill('Posts call for a march past the new asylum hotel on Saturday.');
+    await page
+      .getByLabel('What is happening')
+      .fill('Posts call for a march past the new asylum hotel on Saturday.');
     await page.getByLabel('Actions taken or planned').fill('Police briefed; hotel manager contacted.');
     await page.getByRole('button', { name: 'Save report' }).click();
     await page.waitForURL(/\/staff\/tension\/reports\/[0-9a-f-]{36}\?saved=escalated/);
@@ -219,7 +238,9 @@ describe('community tension', () => {
     expect(await row.getByText('Rising').count()).toBe(1);
     await police.getByRole('link', { name: 'Kingsthorpe: Planned protest' }).click();
     await check(police, 'tension report, police');
-    expect(await police.getByText('Posts call for a march past the new asylum hotel on Saturday.').count()).toBe(1);
+    expect(
+      await police.getByText('Posts call for a march past the new asylum hotel on Saturday.').count(),
+    ).toBe(1);
     const api = await police.request.get(`${heard.baseUrl}/api/v1/tension/picture`);
     expect(api.status()).toBe(200);
   });

@@ -58,7 +58,8 @@ export const paths = {
       referral: (id: string, referralId: string) =>
         `/staff/engagements/${enc(id)}/referrals/${enc(referralId)}`,
       followUpDone: (id: string) => `/staff/engagements/${enc(id)}/follow-up-done`,
-      coverage: (query?: Record<string, string | undefined>) => withQuery('/staff/engagements/coverage', query),
+      coverage: (query?: Record<string, string | undefined>) =>
+        withQuery('/staff/engagements/coverage', query),
       draftScript: () => '/staff/engagements/draft.js',
       stylesheet: () => '/staff/engagements/engagement.css',
     },

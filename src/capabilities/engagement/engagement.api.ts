@@ -131,7 +131,9 @@ export function engagementApi(app: FastifyInstance, services: Services) {
       if (!outcome.ok) return refuse(request, reply, outcome.problem, outcome.field);
       const detail = await services.engagement.detail(a, outcome.id);
       if (!detail.ok) return refuse(request, reply, detail.problem);
-      return reply.code(outcome.replayed ? 200 : 201).send({ replayed: outcome.replayed, engagement: detailJson(detail) });
+      return reply
+        .code(outcome.replayed ? 200 : 201)
+        .send({ replayed: outcome.replayed, engagement: detailJson(detail) });
     },
   );
 
@@ -170,7 +172,8 @@ export function engagementApi(app: FastifyInstance, services: Services) {
       onRequest: requireStaff('engagement.view'),
       schema: {
         tags: TAGS,
-        summary: "Coverage by area and type per month, and areas with no contact in N weeks (the manager's view)",
+        summary:
+          "Coverage by area and type per month, and areas with no contact in N weeks (the manager's view)",
         querystring: apiCoverageQuery,
         response: { 200: coverageResponse, ...errors },
       },
@@ -181,7 +184,12 @@ export function engagementApi(app: FastifyInstance, services: Services) {
       return {
         months: result.months,
         weeks: result.weeks,
-        byArea: result.byArea.map((r) => ({ areaId: r.area.id, area: r.area.name, perMonth: r.perMonth, total: r.total })),
+        byArea: result.byArea.map((r) => ({
+          areaId: r.area.id,
+          area: r.area.name,
+          perMonth: r.perMonth,
+          total: r.total,
+        })),
         byType: result.byType,
         noContact: result.noContact.map((n) => ({
           areaId: n.area.id,
@@ -196,7 +204,12 @@ export function engagementApi(app: FastifyInstance, services: Services) {
     route(paths.api.engagement(ID)),
     {
       onRequest: requireStaff('engagement.view'),
-      schema: { tags: TAGS, summary: 'One engagement', params: idParams, response: { 200: engagementJson, ...errors } },
+      schema: {
+        tags: TAGS,
+        summary: 'One engagement',
+        params: idParams,
+        response: { 200: engagementJson, ...errors },
+      },
     },
     async (request, reply) => {
       const result = await services.engagement.detail(actor(request), request.params.id);

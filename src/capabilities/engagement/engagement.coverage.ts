@@ -38,7 +38,11 @@ export function coverageByArea(facts: readonly CoverageFact[], areas: readonly A
   return rows.filter((r) => r.total > 0);
 }
 
-export function coverageByType(facts: readonly CoverageFact[], types: readonly EngagementType[], months: string[]) {
+export function coverageByType(
+  facts: readonly CoverageFact[],
+  types: readonly EngagementType[],
+  months: string[],
+) {
   return types.map((type) => {
     const perMonth = months.map((month) =>
       facts.filter((f) => f.type === type && f.month === month).reduce((n, f) => n + f.count, 0),

@@ -11,7 +11,8 @@ export function parseDay(input: string): string | undefined {
   else if (uk) [y, m, d] = [Number(uk[3]), Number(uk[2]), Number(uk[1])];
   else return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+    return undefined;
   return date.toISOString().slice(0, 10);
 }
 

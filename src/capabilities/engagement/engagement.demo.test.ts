@@ -61,7 +61,7 @@ describe('demo engagement log', () => {
     expect(counts!.referrals).toBeGreaterThan(20);
   });
 
-  it("gives the demo officer follow-ups, recent engagements and open referrals", async () => {
+  it('gives the demo officer follow-ups, recent engagements and open referrals', async () => {
     const view = await services.engagement.dashboard(officer);
     if (!view.ok) throw new Error('refused');
     expect(view.recent.length).toBe(10);

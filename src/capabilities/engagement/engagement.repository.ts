@@ -159,7 +159,9 @@ export const engagementRepository = {
     const done = await tx
       .update(engagements)
       .set({ followUpDoneAt: new Date() })
-      .where(and(eq(engagements.id, id), isNotNull(engagements.followUpDue), isNull(engagements.followUpDoneAt)))
+      .where(
+        and(eq(engagements.id, id), isNotNull(engagements.followUpDue), isNull(engagements.followUpDoneAt)),
+      )
       .returning({ id: engagements.id });
     return done.length > 0;
   },

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp, type TestClient, type TestPartnership } from '../../../test/helpers/app.js';
+import {
+  buildTestApp,
+  type TestApp,
+  type TestClient,
+  type TestPartnership,
+} from '../../../test/helpers/app.js';
 import { createConcern, staffClient } from '../concerns/concerns.test-helpers.js';
+import { addDays } from '../tension/tension.rules.js';
 import { londonToday } from './engagement.dates.js';
 
 let t: TestApp;
@@ -14,7 +20,9 @@ function rows<T>(result: unknown): T[] {
 }
 async function count(p: TestPartnership, table: string, where = 'true'): Promise<number> {
   const r = await t.db.system((tx) =>
-    tx.execute(sql.raw(`select count(*)::int as n from ${table} where partnership_id = '${p.id}' and ${where}`)),
+    tx.execute(
+      sql.raw(`select count(*)::int as n from ${table} where partnership_id = '${p.id}' and ${where}`),
+    ),
   );
   return Number(rows<{ n: number }>(r)[0]!.n);
 }
@@ -28,7 +36,8 @@ function area(p: TestPartnership, n: number): string {
 function form(p: TestPartnership, overrides: Record<string, string | string[]> = {}) {
   return {
     idempotencyKey: randomUUID(),
-    occurredDate: londonToday(),
+    // Yesterday, so a time of day is never in the future whenever the test runs.
+    occurredDate: addDays(londonToday(), -1),
     occurredTime: '10:30',
     areaId: area(p, 1),
     place: 'Spencer Parade shops',
@@ -81,7 +90,13 @@ describe('logging an engagement', () => {
     expect(location).toMatch(/^\/staff\/engagements\/[0-9a-f-]{36}\?saved=yes$/);
     const id = location.split('/')[3]!.split('?')[0]!;
 
-    const concerns = rows<{ kind: string; channel: string; source: string; anonymous: boolean; area_id: string }>(
+    const concerns = rows<{
+      kind: string;
+      channel: string;
+      source: string;
+      anonymous: boolean;
+      area_id: string;
+    }>(
       await t.db.system((tx) =>
         tx.execute(
           sql`select c.kind, c.channel, c.source, c.anonymous, c.area_id from engagement_issues i join concerns c on c.id = i.concern_id where i.engagement_id = ${id} order by i.position`,
@@ -197,7 +212,9 @@ describe('logging an engagement', () => {
     const res = await officer.post('/staff/engagements/new', form(t.a, { place: 'Referral hall' }));
     const id = (res.headers.location as string).split('/')[3]!.split('?')[0]!;
     const [referral] = rows<{ id: string }>(
-      await t.db.system((tx) => tx.execute(sql`select id from engagement_referrals where engagement_id = ${id}`)),
+      await t.db.system((tx) =>
+        tx.execute(sql`select id from engagement_referrals where engagement_id = ${id}`),
+      ),
     );
     await officer.get(res.headers.location as string);
     const update = await officer.post(`/staff/engagements/${id}/referrals/${referral!.id}`, {
@@ -205,7 +222,9 @@ describe('logging an engagement', () => {
       followUpDue: '',
     });
     expect(update.statusCode).toBe(302);
-    expect(await count(t.a, 'engagement_referrals', `id = '${referral!.id}' and status = 'completed'`)).toBe(1);
+    expect(await count(t.a, 'engagement_referrals', `id = '${referral!.id}' and status = 'completed'`)).toBe(
+      1,
+    );
     const done = await officer.post(`/staff/engagements/${id}/follow-up-done`);
     expect(done.statusCode).toBe(302);
     expect(await count(t.a, 'engagements', `id = '${id}' and follow_up_done_at is not null`)).toBe(1);
@@ -247,7 +266,9 @@ describe('who may use the engagement log', () => {
 
   it("partnership B sees none of A's engagements, on pages or the API", async () => {
     const [aRow] = rows<{ id: string }>(
-      await t.db.system((tx) => tx.execute(sql`select id from engagements where partnership_id = ${t.a.id} limit 1`)),
+      await t.db.system((tx) =>
+        tx.execute(sql`select id from engagements where partnership_id = ${t.a.id} limit 1`),
+      ),
     );
     const bOfficer = await staffClient(t, t.b, 'cohesion');
     const bAdmin = await staffClient(t, t.b, 'admin');
@@ -280,7 +301,13 @@ describe('the engagement API', () => {
       { summary: 'Worry about leaflets blaming refugees', outcome: 'concern', topic: 'hate_disinformation' },
       { summary: 'Parking on the pavement on Sundays', outcome: 'noted' },
     ],
-    referrals: [{ serviceName: 'Citizens Advice West Northamptonshire', reason: 'Debt advice', followUpDue: '2099-02-01' }],
+    referrals: [
+      {
+        serviceName: 'Citizens Advice West Northamptonshire',
+        reason: 'Debt advice',
+        followUpDue: '2099-02-01',
+      },
+    ],
   });
 
   it('logs an engagement (201), and the same key again returns it (200, replayed)', async () => {
@@ -291,7 +318,10 @@ describe('the engagement API', () => {
     expect(saved.replayed).toBe(false);
     expect(saved.engagement.issues[0].concern.reference).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{3}$/);
     expect(saved.engagement.issues[1].concern).toBeNull();
-    expect(saved.engagement.referrals[0]).toMatchObject({ to: 'Citizens Advice West Northamptonshire', status: 'open' });
+    expect(saved.engagement.referrals[0]).toMatchObject({
+      to: 'Citizens Advice West Northamptonshire',
+      status: 'open',
+    });
     const again = await officer.api('POST', '/api/v1/engagements', body(t.a, key));
     expect(again.statusCode).toBe(200);
     expect(again.json().replayed).toBe(true);
@@ -324,7 +354,10 @@ describe('the engagement API', () => {
       referrals: [{ organisationId: t.b.organisations.police, reason: 'x' }],
     });
     expect(unknownOrg.statusCode).toBe(400);
-    expect(unknownOrg.json()).toMatchObject({ problem: 'unknownOrganisation', field: 'referrals[0].organisationId' });
+    expect(unknownOrg.json()).toMatchObject({
+      problem: 'unknownOrganisation',
+      field: 'referrals[0].organisationId',
+    });
     expect([await count(t.a, 'engagements'), await count(t.a, 'concerns')]).toEqual(before);
   });
 

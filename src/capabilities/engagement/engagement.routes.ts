@@ -57,7 +57,11 @@ export function engagementPages(app: FastifyInstance, services: Services) {
     },
   );
 
-  async function renderForm(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function renderForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const choices = await services.engagement.choices(actor(request));
     return reply.view('engagement/views/new.njk', {
       pageTitle: request.t('engagement.new.title'),
@@ -89,7 +93,8 @@ export function engagementPages(app: FastifyInstance, services: Services) {
       const rerender = (errors: { href: string; text: string }[], byField: Record<string, string>) => {
         reply.code(400);
         // Keep the key the officer's browser holds: the corrected form is the same engagement.
-        const key = typeof body.idempotencyKey === 'string' && body.idempotencyKey ? body.idempotencyKey : randomUUID();
+        const key =
+          typeof body.idempotencyKey === 'string' && body.idempotencyKey ? body.idempotencyKey : randomUUID();
         return renderForm(request, reply, {
           values: { ...body, idempotencyKey: key },
           errors,
@@ -106,7 +111,9 @@ export function engagementPages(app: FastifyInstance, services: Services) {
         const text = request.t(`engagement.problems.${outcome.problem}`);
         return rerender([{ href: `#${field}`, text }], { [field]: text });
       }
-      return reply.redirect(paths.staff.engagement.show(outcome.id, { saved: outcome.replayed ? 'again' : 'yes' }));
+      return reply.redirect(
+        paths.staff.engagement.show(outcome.id, { saved: outcome.replayed ? 'again' : 'yes' }),
+      );
     },
   );
 

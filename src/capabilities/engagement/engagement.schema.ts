@@ -47,7 +47,9 @@ function slotShape() {
 
 export const engagementForm = z
   .object({
-    idempotencyKey: z.string({ error: 'engagement.errors.keyMissing' }).regex(KEY, 'engagement.errors.keyMissing'),
+    idempotencyKey: z
+      .string({ error: 'engagement.errors.keyMissing' })
+      .regex(KEY, 'engagement.errors.keyMissing'),
     occurredDate: z
       .string()
       .optional()
@@ -59,7 +61,9 @@ export const engagementForm = z
       .optional()
       .transform(text)
       .refine((s) => s === '' || parseTime(s) !== undefined, 'engagement.errors.timeInvalid'),
-    areaId: z.string({ error: 'engagement.errors.areaRequired' }).regex(GUID, 'engagement.errors.areaRequired'),
+    areaId: z
+      .string({ error: 'engagement.errors.areaRequired' })
+      .regex(GUID, 'engagement.errors.areaRequired'),
     place: requiredText(200, 'engagement.errors.placeRequired', 'engagement.errors.placeTooLong'),
     type: z.enum(ENGAGEMENT_TYPES, { error: 'engagement.errors.typeRequired' }),
     groupsMet: optionalText(1000, 'engagement.errors.groupsTooLong'),
@@ -67,7 +71,10 @@ export const engagementForm = z
       .string()
       .optional()
       .transform(text)
-      .refine((s) => s === '' || (/^\d{1,6}$/.test(s) && Number(s) <= 100000), 'engagement.errors.peopleInvalid')
+      .refine(
+        (s) => s === '' || (/^\d{1,6}$/.test(s) && Number(s) <= 100000),
+        'engagement.errors.peopleInvalid',
+      )
       .transform((s) => (s === '' ? undefined : Number(s))),
     languages: checkboxList.pipe(z.array(z.enum(COMMON_LANGUAGES, 'engagement.errors.languageInvalid'))),
     languagesOther: optionalText(200, 'engagement.errors.languagesOtherTooLong'),
@@ -91,7 +98,10 @@ export const engagementForm = z
       if (summary.length > 5000) at(`issue${i}Summary`, 'engagement.errors.issueSummaryTooLong');
       if (!(ISSUE_OUTCOMES as readonly string[]).includes(outcome))
         at(`issue${i}Outcome`, 'engagement.errors.issueOutcomeRequired');
-      if ((outcome === 'concern' || outcome === 'suggestion') && !(TOPICS as readonly string[]).includes(topic))
+      if (
+        (outcome === 'concern' || outcome === 'suggestion') &&
+        !(TOPICS as readonly string[]).includes(topic)
+      )
         at(`issue${i}Topic`, 'engagement.errors.issueTopicRequired');
       if (outcome === 'linked' && reference === '')
         at(`issue${i}Reference`, 'engagement.errors.issueReferenceRequired');
@@ -192,7 +202,9 @@ export const apiEngagementBody = z.object({
   idempotencyKey: z
     .string()
     .regex(KEY)
-    .describe('Chosen by the client (e.g. a UUID) once per engagement; sending it again returns the saved record'),
+    .describe(
+      'Chosen by the client (e.g. a UUID) once per engagement; sending it again returns the saved record',
+    ),
   occurredOn: day.describe('The day of the engagement (London), yyyy-mm-dd'),
   occurredTime: z
     .string()
@@ -214,14 +226,24 @@ export const apiEngagementBody = z.object({
       z
         .object({
           summary: z.string().trim().min(1).max(5000),
-          outcome: z.enum(ISSUE_OUTCOMES).describe('noted; concern or suggestion (creates one); linked (to reference)'),
+          outcome: z
+            .enum(ISSUE_OUTCOMES)
+            .describe('noted; concern or suggestion (creates one); linked (to reference)'),
           topic: z.enum(TOPICS).optional().describe('Required for concern and suggestion'),
-          reference: z.string().trim().max(40).optional().describe('Required for linked: an existing concern'),
+          reference: z
+            .string()
+            .trim()
+            .max(40)
+            .optional()
+            .describe('Required for linked: an existing concern'),
         })
-        .refine((i) => (i.outcome === 'concern' || i.outcome === 'suggestion' ? i.topic !== undefined : true), {
-          message: 'A topic is required to raise a concern or suggestion',
-          path: ['topic'],
-        })
+        .refine(
+          (i) => (i.outcome === 'concern' || i.outcome === 'suggestion' ? i.topic !== undefined : true),
+          {
+            message: 'A topic is required to raise a concern or suggestion',
+            path: ['topic'],
+          },
+        )
         .refine((i) => (i.outcome === 'linked' ? !!i.reference : true), {
           message: 'A reference is required to link an issue',
           path: ['reference'],
@@ -369,7 +391,11 @@ export const followUpsResponse = z.object({
 export const coverageResponse = z.object({
   months: z.array(z.string()),
   weeks: z.number(),
-  byArea: z.array(z.object({ areaId: z.string(), area: z.string(), perMonth: z.array(z.number()), total: z.number() })),
-  byType: z.array(z.object({ type: z.enum(ENGAGEMENT_TYPES), perMonth: z.array(z.number()), total: z.number() })),
+  byArea: z.array(
+    z.object({ areaId: z.string(), area: z.string(), perMonth: z.array(z.number()), total: z.number() }),
+  ),
+  byType: z.array(
+    z.object({ type: z.enum(ENGAGEMENT_TYPES), perMonth: z.array(z.number()), total: z.number() }),
+  ),
   noContact: z.array(z.object({ areaId: z.string(), area: z.string(), lastContact: z.string().nullable() })),
 });

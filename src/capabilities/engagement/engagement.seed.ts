@@ -33,8 +33,17 @@ const VISITS: Visit[] = [
     people: 23,
     languages: ['English', 'Polish', 'Romanian'],
     issues: [
-      { summary: 'Residents say the stairwell lights have been out for weeks and they feel unsafe coming home late.', outcome: 'concern', topic: 'unsafe_place' },
-      { summary: 'A translated welcome pack for new tenants would help people know who to call.', outcome: 'suggestion', topic: 'idea' },
+      {
+        summary:
+          'Residents say the stairwell lights have been out for weeks and they feel unsafe coming home late.',
+        outcome: 'concern',
+        topic: 'unsafe_place',
+      },
+      {
+        summary: 'A translated welcome pack for new tenants would help people know who to call.',
+        outcome: 'suggestion',
+        topic: 'idea',
+      },
     ],
     referrals: [{ to: 'council', reason: 'Tenant with damp and mould in a ground floor flat' }],
     followUp: 'Return with the housing officer to the ground floor flat',
@@ -47,10 +56,17 @@ const VISITS: Visit[] = [
     people: 60,
     languages: ['English', 'Urdu', 'Punjabi'],
     issues: [
-      { summary: 'Worshippers report leaflets pushed through doors claiming the mosque is being expanded with council money.', outcome: 'concern', topic: 'hate_disinformation' },
+      {
+        summary:
+          'Worshippers report leaflets pushed through doors claiming the mosque is being expanded with council money.',
+        outcome: 'concern',
+        topic: 'hate_disinformation',
+      },
       { summary: 'Parking on Friday lunchtimes causes friction with neighbours.', outcome: 'noted' },
     ],
-    referrals: [{ to: 'police', reason: 'Pass on the leaflet to the neighbourhood team for the hate crime log' }],
+    referrals: [
+      { to: 'police', reason: 'Pass on the leaflet to the neighbourhood team for the hate crime log' },
+    ],
   },
   {
     type: 'school_college',
@@ -60,9 +76,18 @@ const VISITS: Visit[] = [
     people: 18,
     languages: ['English', 'Bengali', 'Arabic'],
     issues: [
-      { summary: 'Parents worry about cars speeding past the school gate at pick-up time.', outcome: 'concern', topic: 'unsafe_place' },
+      {
+        summary: 'Parents worry about cars speeding past the school gate at pick-up time.',
+        outcome: 'concern',
+        topic: 'unsafe_place',
+      },
     ],
-    referrals: [{ to: 'Citizens Advice West Northamptonshire', reason: 'Parent behind on council tax after losing work' }],
+    referrals: [
+      {
+        to: 'Citizens Advice West Northamptonshire',
+        reason: 'Parent behind on council tax after losing work',
+      },
+    ],
   },
   {
     type: 'community_event',
@@ -72,7 +97,11 @@ const VISITS: Visit[] = [
     people: 120,
     languages: ['English'],
     issues: [
-      { summary: 'Older residents would like more benches and better lighting on the lakeside path.', outcome: 'suggestion', topic: 'access_inclusion' },
+      {
+        summary: 'Older residents would like more benches and better lighting on the lakeside path.',
+        outcome: 'suggestion',
+        topic: 'access_inclusion',
+      },
     ],
     referrals: [],
   },
@@ -84,8 +113,16 @@ const VISITS: Visit[] = [
     people: 9,
     languages: ['English', 'Somali', 'Tigrinya'],
     issues: [
-      { summary: 'A young man says he is shouted at on the way to the bus stop because of his skin colour.', outcome: 'concern', topic: 'hate_harassment' },
-      { summary: 'People would come to an English conversation club if it was in the evening.', outcome: 'suggestion', topic: 'idea' },
+      {
+        summary: 'A young man says he is shouted at on the way to the bus stop because of his skin colour.',
+        outcome: 'concern',
+        topic: 'hate_harassment',
+      },
+      {
+        summary: 'People would come to an English conversation club if it was in the evening.',
+        outcome: 'suggestion',
+        topic: 'idea',
+      },
     ],
     referrals: [{ to: 'voluntary', reason: 'Help applying for a food bank voucher' }],
     followUp: 'Check the young man has met the neighbourhood team',
@@ -98,7 +135,12 @@ const VISITS: Visit[] = [
     people: 8,
     languages: ['English'],
     issues: [
-      { summary: 'Partners hear of groups of teenagers gathering by the shops on Spencer Parade in the evenings.', outcome: 'concern', topic: 'antisocial_behaviour' },
+      {
+        summary:
+          'Partners hear of groups of teenagers gathering by the shops on Spencer Parade in the evenings.',
+        outcome: 'concern',
+        topic: 'antisocial_behaviour',
+      },
     ],
     referrals: [{ to: 'youth', reason: 'Outreach sessions on Spencer Parade on Thursday evenings' }],
   },
@@ -110,7 +152,12 @@ const VISITS: Visit[] = [
     people: 45,
     languages: ['English'],
     issues: [
-      { summary: 'A post claims asylum seekers are being housed in the old police station; it is not true and it is spreading.', outcome: 'concern', topic: 'hate_disinformation' },
+      {
+        summary:
+          'A post claims asylum seekers are being housed in the old police station; it is not true and it is spreading.',
+        outcome: 'concern',
+        topic: 'hate_disinformation',
+      },
     ],
     referrals: [],
   },
@@ -122,8 +169,16 @@ const VISITS: Visit[] = [
     people: 31,
     languages: ['English', 'Polish', 'Ukrainian'],
     issues: [
-      { summary: 'Fly-tipping behind the garages attracts rats and people feel the estate is forgotten.', outcome: 'concern', topic: 'something_else' },
-      { summary: 'Ukrainian families would like somewhere to meet that is not a church hall.', outcome: 'suggestion', topic: 'idea' },
+      {
+        summary: 'Fly-tipping behind the garages attracts rats and people feel the estate is forgotten.',
+        outcome: 'concern',
+        topic: 'something_else',
+      },
+      {
+        summary: 'Ukrainian families would like somewhere to meet that is not a church hall.',
+        outcome: 'suggestion',
+        topic: 'idea',
+      },
     ],
     referrals: [{ to: 'council', reason: 'Report the fly-tipping site to waste services' }],
   },
@@ -134,7 +189,12 @@ const VISITS: Visit[] = [
     groups: 'Gurdwara committee; volunteers',
     people: 80,
     languages: ['English', 'Punjabi'],
-    issues: [{ summary: 'Volunteers say the community feels well supported; no concerns this month.', outcome: 'noted' }],
+    issues: [
+      {
+        summary: 'Volunteers say the community feels well supported; no concerns this month.',
+        outcome: 'noted',
+      },
+    ],
     referrals: [],
   },
   {
@@ -145,9 +205,15 @@ const VISITS: Visit[] = [
     people: 150,
     languages: ['English'],
     issues: [
-      { summary: 'Students describe racist comments in online gaming chats spilling into school.', outcome: 'concern', topic: 'hate_harassment' },
+      {
+        summary: 'Students describe racist comments in online gaming chats spilling into school.',
+        outcome: 'concern',
+        topic: 'hate_harassment',
+      },
     ],
-    referrals: [{ to: 'Northamptonshire Rape Crisis', reason: 'Student asked for support; referred with consent' }],
+    referrals: [
+      { to: 'Northamptonshire Rape Crisis', reason: 'Student asked for support; referred with consent' },
+    ],
   },
   {
     type: 'drop_in',
@@ -157,7 +223,11 @@ const VISITS: Visit[] = [
     people: 12,
     languages: ['English', 'Romanian', 'Portuguese'],
     issues: [
-      { summary: 'People do not know where to report a landlord who threatens them.', outcome: 'suggestion', topic: 'access_inclusion' },
+      {
+        summary: 'People do not know where to report a landlord who threatens them.',
+        outcome: 'suggestion',
+        topic: 'access_inclusion',
+      },
     ],
     referrals: [{ to: 'council', reason: 'Private tenant threatened with illegal eviction' }],
   },
@@ -169,7 +239,11 @@ const VISITS: Visit[] = [
     people: 70,
     languages: ['English', 'Polish'],
     issues: [
-      { summary: 'Traders ask for more police presence on market days after a spate of shoplifting.', outcome: 'concern', topic: 'antisocial_behaviour' },
+      {
+        summary: 'Traders ask for more police presence on market days after a spate of shoplifting.',
+        outcome: 'concern',
+        topic: 'antisocial_behaviour',
+      },
     ],
     referrals: [],
   },
@@ -211,7 +285,9 @@ export async function seedEngagementDemo(
     const occurredAt = londonInstant(day, `${String(hour).padStart(2, '0')}:${next() < 0.5 ? '00' : '30'}`);
     const recent = daysAgo < 21;
     const followUpDue =
-      visit.followUp && recent ? londonToday(new Date(now.getTime() + (i % 3 === 0 ? -2 : 5 + i) * 86_400_000)) : null;
+      visit.followUp && recent
+        ? londonToday(new Date(now.getTime() + (i % 3 === 0 ? -2 : 5 + i) * 86_400_000))
+        : null;
     const id = await engagementRepository.insert(tx, {
       partnershipId: deps.officer.partnershipId,
       officerStaffId: deps.officer.staffId!,
@@ -264,7 +340,13 @@ export async function seedEngagementDemo(
       tx,
       visit.referrals.map((r, position) => {
         const key = (ORG_KEYS as readonly string[]).includes(r.to) ? (r.to as OrgKey) : undefined;
-        const status: ReferralStatus = recent ? 'open' : daysAgo < 60 ? 'accepted' : next() < 0.8 ? 'completed' : 'declined';
+        const status: ReferralStatus = recent
+          ? 'open'
+          : daysAgo < 60
+            ? 'accepted'
+            : next() < 0.8
+              ? 'completed'
+              : 'declined';
         return {
           partnershipId: deps.officer.partnershipId,
           engagementId: id,

@@ -58,12 +58,7 @@ export interface NewEngagement {
 }
 
 export type EngagementProblem =
-  | 'forbidden'
-  | 'unknownArea'
-  | 'unknownOrganisation'
-  | 'unknownConcern'
-  | 'inFuture'
-  | 'notFound';
+  'forbidden' | 'unknownArea' | 'unknownOrganisation' | 'unknownConcern' | 'inFuture' | 'notFound';
 
 type Refusal = { ok: false; problem: EngagementProblem; field?: string };
 
@@ -74,10 +69,7 @@ type Refusal = { ok: false; problem: EngagementProblem; field?: string };
  * makes a repeated submission (a double tap, or a draft sent again after a lost connection) return
  * the record already saved instead of a second one.
  */
-export function createEngagementService(
-  db: Database,
-  deps: { concerns: ConcernsService; i18n?: I18n },
-) {
+export function createEngagementService(db: Database, deps: { concerns: ConcernsService; i18n?: I18n }) {
   const t = (deps.i18n ?? createI18n()).translator('en');
 
   async function log(
@@ -200,7 +192,12 @@ export function createEngagementService(
       action: 'engagement.logged',
       entityType: 'engagement',
       entityId: id,
-      details: { type: input.type, areaId: input.areaId, concernsRaised: raised, referrals: input.referrals.length },
+      details: {
+        type: input.type,
+        areaId: input.areaId,
+        concernsRaised: raised,
+        referrals: input.referrals.length,
+      },
     });
     return { ok: true, id, replayed: false };
   }
@@ -313,7 +310,12 @@ export function createEngagementService(
           action: 'engagement.referral.updated',
           entityType: 'engagement',
           entityId: engagementId,
-          details: { referralId, from: referral.status, to: change.status, followUpDue: change.followUpDue ?? null },
+          details: {
+            referralId,
+            from: referral.status,
+            to: change.status,
+            followUpDue: change.followUpDue ?? null,
+          },
         });
         return { ok: true as const };
       });

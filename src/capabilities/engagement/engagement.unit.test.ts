@@ -96,7 +96,13 @@ describe('the engagement form', () => {
     const value = engagementFromForm((parsed as { ok: true; value: never }).value);
     expect(value.languages).toEqual(['English', 'Romanian', 'Tamil']);
     expect(value.issues).toEqual([
-      { summary: 'Bins overflowing', outcome: 'noted', topic: undefined, reference: undefined, field: 'issue1Reference' },
+      {
+        summary: 'Bins overflowing',
+        outcome: 'noted',
+        topic: undefined,
+        reference: undefined,
+        field: 'issue1Reference',
+      },
       {
         summary: 'Racist graffiti on the bus shelter',
         outcome: 'concern',

@@ -140,7 +140,12 @@ export function tensionApi(app: FastifyInstance, services: Services) {
     paths.api.tensionReport('__id__').replace('__id__', ':id'),
     {
       onRequest: guard,
-      schema: { tags: TAGS, summary: 'One tension report', params: idParams, response: { 200: reportJson, ...errors } },
+      schema: {
+        tags: TAGS,
+        summary: 'One tension report',
+        params: idParams,
+        response: { 200: reportJson, ...errors },
+      },
     },
     async (request, reply) => {
       const result = await services.tension.detail(actor(request), request.params.id);

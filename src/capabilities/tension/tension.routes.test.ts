@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp, type TestClient, type TestPartnership } from '../../../test/helpers/app.js';
+import {
+  buildTestApp,
+  type TestApp,
+  type TestClient,
+  type TestPartnership,
+} from '../../../test/helpers/app.js';
 import { staffClient } from '../concerns/concerns.test-helpers.js';
 import { londonToday } from '../engagement/engagement.dates.js';
 import { addDays } from './tension.rules.js';
@@ -16,7 +21,9 @@ function rows<T>(result: unknown): T[] {
 }
 async function count(p: TestPartnership, table: string, where = 'true'): Promise<number> {
   const r = await t.db.system((tx) =>
-    tx.execute(sql.raw(`select count(*)::int as n from ${table} where partnership_id = '${p.id}' and ${where}`)),
+    tx.execute(
+      sql.raw(`select count(*)::int as n from ${table} where partnership_id = '${p.id}' and ${where}`),
+    ),
   );
   return Number(rows<{ n: number }>(r)[0]!.n);
 }
@@ -63,12 +70,21 @@ describe('tension reports and escalation', () => {
   it('a report raising the area to high emails every partnership lead at once', async () => {
     const res = await officer.post(
       '/staff/tension/new',
-      report(t.a, { level: 'high', category: 'planned_protest', summary: 'A march is planned for Saturday.' }),
+      report(t.a, {
+        level: 'high',
+        category: 'planned_protest',
+        summary: 'A march is planned for Saturday.',
+      }),
     );
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toMatch(/saved=escalated$/);
     highId = (res.headers.location as string).split('/')[4]!.split('?')[0]!;
-    const mail = rows<{ to_address: string; subject: string; text_body: string; headers: Record<string, string> }>(
+    const mail = rows<{
+      to_address: string;
+      subject: string;
+      text_body: string;
+      headers: Record<string, string>;
+    }>(
       await t.db.system((tx) =>
         tx.execute(
           sql`select to_address, subject, text_body, headers from outbox where partnership_id = ${t.a.id} and purpose = 'tension.escalation'`,
@@ -88,7 +104,9 @@ describe('tension reports and escalation', () => {
   it('another high report in the same area and week does not tell them again; critical does', async () => {
     await officer.post('/staff/tension/new', report(t.a, { level: 'high' }));
     expect(await count(t.a, 'outbox', `purpose = 'tension.escalation'`)).toBe(1);
-    const api = await officer.api('POST', '/api/v1/tension/reports', { ...report(t.a, { level: 'critical' }) });
+    const api = await officer.api('POST', '/api/v1/tension/reports', {
+      ...report(t.a, { level: 'critical' }),
+    });
     expect(api.statusCode).toBe(201);
     expect(api.json()).toMatchObject({ escalated: true, leadsNotified: 1 });
     expect(await count(t.a, 'outbox', `purpose = 'tension.escalation'`)).toBe(2);
@@ -96,7 +114,10 @@ describe('tension reports and escalation', () => {
 
   it('stores nothing and says why on bad input', async () => {
     const before = await count(t.a, 'tension_reports');
-    const res = await officer.post('/staff/tension/new', report(t.a, { level: '', summary: '', reviewDate: '2026-02-30' }));
+    const res = await officer.post(
+      '/staff/tension/new',
+      report(t.a, { level: '', summary: '', reviewDate: '2026-02-30' }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/<title>Error:/);
     expect(res.body).toContain('href="#level"');
@@ -129,18 +150,26 @@ describe('tension reports and escalation', () => {
     const api = await police.api('GET', `/api/v1/tension/reports/${highId}`);
     expect(api.json()).toMatchObject({ level: 'high', escalated: true, area: { name: 'North a' } });
     const policeId = t.a.staff[t.a.email('police')]!;
-    expect(await count(t.a, 'audit_log', `action = 'tension.report.viewed' and actor_staff_id = '${policeId}'`)).toBe(2);
-    expect(await count(t.a, 'audit_log', `action = 'tension.picture.viewed' and actor_staff_id = '${policeId}'`)).toBe(2);
+    expect(
+      await count(t.a, 'audit_log', `action = 'tension.report.viewed' and actor_staff_id = '${policeId}'`),
+    ).toBe(2);
+    expect(
+      await count(t.a, 'audit_log', `action = 'tension.picture.viewed' and actor_staff_id = '${policeId}'`),
+    ).toBe(2);
     const list = await police.api('GET', '/api/v1/tension/reports');
     expect(list.json().items.length).toBe(4);
-    expect(await count(t.a, 'audit_log', `action = 'tension.reports.viewed' and actor_staff_id = '${policeId}'`)).toBe(1);
+    expect(
+      await count(t.a, 'audit_log', `action = 'tension.reports.viewed' and actor_staff_id = '${policeId}'`),
+    ).toBe(1);
   });
 });
 
 describe('who may see community tension', () => {
   it('a fire service officer gets 403 on every page and API route, and no menu link', async () => {
     const [one] = rows<{ id: string }>(
-      await t.db.system((tx) => tx.execute(sql`select id from tension_reports where partnership_id = ${t.a.id} limit 1`)),
+      await t.db.system((tx) =>
+        tx.execute(sql`select id from tension_reports where partnership_id = ${t.a.id} limit 1`),
+      ),
     );
     const denied = [
       await fire.get('/staff/tension'),
@@ -157,7 +186,9 @@ describe('who may see community tension', () => {
     expect(denied[4]!.json()).toMatchObject({ error: 'forbidden' });
     expect((await fire.get('/staff/concerns')).body).not.toContain('/staff/tension');
     const fireId = t.a.staff[t.a.email('fire')]!;
-    expect(await count(t.a, 'audit_log', `action = 'tension.access.denied' and actor_staff_id = '${fireId}'`)).toBe(8);
+    expect(
+      await count(t.a, 'audit_log', `action = 'tension.access.denied' and actor_staff_id = '${fireId}'`),
+    ).toBe(8);
   });
 
   it('nor do triage officers, council agency officers or analysts', async () => {
@@ -185,7 +216,9 @@ describe('who may see community tension', () => {
 
   it("partnership B sees none of A's tension, on pages or the API", async () => {
     const [one] = rows<{ id: string }>(
-      await t.db.system((tx) => tx.execute(sql`select id from tension_reports where partnership_id = ${t.a.id} limit 1`)),
+      await t.db.system((tx) =>
+        tx.execute(sql`select id from tension_reports where partnership_id = ${t.a.id} limit 1`),
+      ),
     );
     for (const local of ['cohesion', 'police', 'admin']) {
       const c = await staffClient(t, t.b, local);

@@ -43,7 +43,11 @@ export function tensionPages(app: FastifyInstance, services: Services) {
     });
   });
 
-  async function renderForm(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function renderForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const result = await services.tension.areas(actor(request));
     if (!result.ok) return reply.sendError('forbidden');
     const today = londonToday();

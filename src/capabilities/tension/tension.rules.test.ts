@@ -12,7 +12,12 @@ import {
   type ReportFact,
 } from './tension.rules.js';
 
-const r = (reportedOn: string, level: ReportFact['level'], reviewDate = addDays(reportedOn, 14), areaId = 'x') => ({
+const r = (
+  reportedOn: string,
+  level: ReportFact['level'],
+  reviewDate = addDays(reportedOn, 14),
+  areaId = 'x',
+) => ({
   areaId,
   reportedOn,
   reviewDate,
@@ -35,13 +40,18 @@ describe('weeks', () => {
 describe('weekly levels', () => {
   const weeks = recentWeeks('2026-12-02', 4); // 9, 16, 23, 30 November
   it('are the highest level reported in the week', () => {
-    expect(weeklyLevels([r('2026-11-10', 'low'), r('2026-11-12', 'high'), r('2026-11-13', 'medium')], weeks)[0]).toBe(
-      'high',
-    );
+    expect(
+      weeklyLevels([r('2026-11-10', 'low'), r('2026-11-12', 'high'), r('2026-11-13', 'medium')], weeks)[0],
+    ).toBe('high');
   });
 
   it('carry the last assessment into quiet weeks until its review date, then fall to none', () => {
-    expect(weeklyLevels([r('2026-11-10', 'medium', '2026-11-20')], weeks)).toEqual(['medium', 'medium', 'none', 'none']);
+    expect(weeklyLevels([r('2026-11-10', 'medium', '2026-11-20')], weeks)).toEqual([
+      'medium',
+      'medium',
+      'none',
+      'none',
+    ]);
   });
 
   it('use only the latest day’s assessment when carrying forward, so a lower later report stands', () => {

@@ -90,7 +90,11 @@ export interface AreaPicture {
 }
 
 /** The picture for every area that had any tension in the window, highest current level first. */
-export function weeklyPicture(reports: readonly ReportFact[], today: string, weekCount: number): {
+export function weeklyPicture(
+  reports: readonly ReportFact[],
+  today: string,
+  weekCount: number,
+): {
   weeks: string[];
   areas: AreaPicture[];
 } {

@@ -84,7 +84,11 @@ export const reportJson = z.object({
   reviewDate: z.string(),
   escalated: z.boolean(),
 });
-export const createdResponse = z.object({ id: z.string(), escalated: z.boolean(), leadsNotified: z.number() });
+export const createdResponse = z.object({
+  id: z.string(),
+  escalated: z.boolean(),
+  leadsNotified: z.number(),
+});
 export const reportsResponse = z.object({ items: z.array(reportJson) });
 export const pictureResponse = z.object({
   weeks: z.array(z.string()).describe('The Monday of each week, oldest first'),

@@ -75,7 +75,8 @@ const REPORTS: DemoReport[] = [
     assessment: 'evidenced',
     level: 'medium',
     summary: 'A small group has announced a protest outside the mosque on St James Road on Saturday.',
-    actions: 'Police engagement with organisers; mosque committee and neighbours informed; counter-protest discouraged.',
+    actions:
+      'Police engagement with organisers; mosque committee and neighbours informed; counter-protest discouraged.',
     reviewAfterDays: 14,
     by: 'police',
   },
@@ -87,7 +88,8 @@ const REPORTS: DemoReport[] = [
     category: 'planned_protest',
     assessment: 'experienced',
     level: 'low',
-    summary: 'The protest passed off peacefully with about 15 people; no arrests. Some unease remains locally.',
+    summary:
+      'The protest passed off peacefully with about 15 people; no arrests. Some unease remains locally.',
     actions: 'Cohesion officer to attend Friday prayers and the residents’ meeting.',
     reviewAfterDays: 21,
     by: 'police',

@@ -10,7 +10,14 @@ import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js'
 import { createMailRenderer } from '../notifications/mail-renderer.js';
 import { canSeeTension } from './tension.access.js';
 import { tensionRepository } from './tension.repository.js';
-import { addDays, currentLevel, escalates, recentWeeks, weeklyPicture, type ReportFact } from './tension.rules.js';
+import {
+  addDays,
+  currentLevel,
+  escalates,
+  recentWeeks,
+  weeklyPicture,
+  type ReportFact,
+} from './tension.rules.js';
 import type { TensionAssessment, TensionCategory, TensionLevel, TensionSource } from './vocabulary.js';
 
 export interface NewTensionReport {
@@ -73,7 +80,13 @@ export function createTensionService(
     });
   }
 
-  async function notifyLeads(tx: Tx, actor: Actor, report: { id: string; level: TensionLevel }, areaName: string, input: NewTensionReport) {
+  async function notifyLeads(
+    tx: Tx,
+    actor: Actor,
+    report: { id: string; level: TensionLevel },
+    areaName: string,
+    input: NewTensionReport,
+  ) {
     const leads = await tensionRepository.leads(tx, PERMISSIONS['tension.lead']);
     const level = t(`tension.vocab.level.${report.level}`);
     const link = `${config.publicUrl}${paths.staff.tension.report(report.id)}`;
@@ -170,10 +183,12 @@ export function createTensionService(
       return guarded(actor, async (tx) => {
         const today = londonDay(now);
         const window = recentWeeks(today, weeks);
-        const facts = (await tensionRepository.facts(tx, { reviewedSince: addDays(window[0]!, -7) })).map((f) => ({
-          ...f,
-          level: f.level as TensionLevel,
-        }));
+        const facts = (await tensionRepository.facts(tx, { reviewedSince: addDays(window[0]!, -7) })).map(
+          (f) => ({
+            ...f,
+            level: f.level as TensionLevel,
+          }),
+        );
         const picture = weeklyPicture(facts, today, weeks);
         const names = new Map((await tenancyRepository.listAreas(tx)).map((a) => [a.id, a.name]));
         const recent = await tensionRepository.list(tx, { limit: 20 });
@@ -207,13 +222,20 @@ export function createTensionService(
       return guarded(actor, async (tx) => {
         const found = await tensionRepository.find(tx, id);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
-        await audit(tx, actor, { action: 'tension.report.viewed', entityType: 'tension_report', entityId: id });
+        await audit(tx, actor, {
+          action: 'tension.report.viewed',
+          entityType: 'tension_report',
+          entityId: id,
+        });
         return { ok: true as const, ...found };
       });
     },
 
     async areas(actor: Actor) {
-      return guarded(actor, async (tx) => ({ ok: true as const, areas: await tenancyRepository.listAreas(tx) }));
+      return guarded(actor, async (tx) => ({
+        ok: true as const,
+        areas: await tenancyRepository.listAreas(tx),
+      }));
     },
   };
 }

@@ -200,7 +200,8 @@ export function createAuthService(db: Database) {
       if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
         await db.tenant(row.partnershipId, (tx) => authRepository.touchApiToken(tx, row.tokenId));
       }
-      const { id, partnershipId, organisationId, organisationName, organisationKind, name, email, roles } = row;
+      const { id, partnershipId, organisationId, organisationName, organisationKind, name, email, roles } =
+        row;
       return {
         id,
         partnershipId,

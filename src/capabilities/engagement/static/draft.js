@@ -1,3 +1,4 @@
+/* global window, document, FormData */
 // Keeps the engagement form in this device's storage until the server confirms it was saved, so a
 // lost connection in the field loses nothing. Progressive enhancement only: without JavaScript the
 // form still works, it just is not kept. The draft holds the form's idempotency key, so sending a
@@ -31,7 +32,8 @@ function restore(form, draft) {
   for (const element of form.elements) {
     if (!element.name || element.name === '_csrf' || !byName.has(element.name)) continue;
     const values = byName.get(element.name);
-    if (element.type === 'checkbox' || element.type === 'radio') element.checked = values.includes(element.value);
+    if (element.type === 'checkbox' || element.type === 'radio')
+      element.checked = values.includes(element.value);
     else if (element.type !== 'submit' && element.type !== 'button') element.value = values[0];
   }
 }
