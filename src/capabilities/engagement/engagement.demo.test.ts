@@ -41,7 +41,8 @@ beforeAll(async () => {
   });
   officer = actor(who!.cohesion, who!.council, ['cohesion_officer']);
   police = actor(who!.police, who!.police_org, ['agency_officer']);
-});
+  // Seeding the whole demo partnership takes a while on a busy machine.
+}, 180_000);
 afterAll(async () => {
   await db?.close();
 });
