@@ -90,6 +90,38 @@ async function populate(p: Partnership): Promise<void> {
       purpose: 'test',
     });
   });
+  // The engagement log (engagements, issues, referrals) and tension reports, through their services.
+  const area = Object.values(p.areas)[0]!;
+  const cohesion = {
+    partnershipId: p.id,
+    staffId: p.staff[p.email('cohesion')]!,
+    organisationId: p.organisations.council!,
+    roles: ['cohesion_officer'],
+    label: 'cohesion (rls test)',
+    correlationId: 'rls-test',
+  };
+  const logged = await services.engagement.log(cohesion, {
+    idempotencyKey: randomUUID(),
+    occurredDay: '2026-11-02',
+    areaId: area,
+    place: 'Community centre',
+    type: 'drop_in',
+    languages: ['English'],
+    issues: [{ summary: 'Dark alley', outcome: 'concern', topic: 'unsafe_place', field: 'issue1Reference' }],
+    referrals: [{ serviceName: 'Food bank', reason: 'Food', field: 'referral1Organisation' }],
+  });
+  expect(logged.ok).toBe(true);
+  const reported = await services.tension.report(cohesion, {
+    areaId: area,
+    reportedOn: '2026-11-02',
+    source: 'officer',
+    category: 'rumour',
+    assessment: 'potential',
+    level: 'low',
+    summary: 'A rumour',
+    reviewDate: '2026-11-16',
+  });
+  expect(reported.ok).toBe(true);
 }
 
 async function countAs(partnershipId: string, table: string, where?: string): Promise<number> {

@@ -49,6 +49,27 @@ export const paths = {
       audit: (ref: string) => `/staff/concerns/${enc(ref)}/audit`,
       attachment: (ref: string, id: string) => `/staff/concerns/${enc(ref)}/attachments/${enc(id)}`,
     },
+    /** The cohesion officers' engagement log. */
+    engagement: {
+      home: () => '/staff/engagements',
+      new: () => '/staff/engagements/new',
+      show: (id: string, query?: Record<string, string | undefined>) =>
+        withQuery(`/staff/engagements/${enc(id)}`, query),
+      referral: (id: string, referralId: string) =>
+        `/staff/engagements/${enc(id)}/referrals/${enc(referralId)}`,
+      followUpDone: (id: string) => `/staff/engagements/${enc(id)}/follow-up-done`,
+      coverage: (query?: Record<string, string | undefined>) =>
+        withQuery('/staff/engagements/coverage', query),
+      draftScript: () => '/staff/engagements/draft.js',
+      stylesheet: () => '/staff/engagements/engagement.css',
+    },
+    /** Community tension monitoring. */
+    tension: {
+      picture: (query?: Record<string, string | undefined>) => withQuery('/staff/tension', query),
+      new: () => '/staff/tension/new',
+      report: (id: string, query?: Record<string, string | undefined>) =>
+        withQuery(`/staff/tension/reports/${enc(id)}`, query),
+    },
   },
   /** Open311 GeoReport v2 (public API) and its administration page. */
   open311: {
@@ -75,6 +96,15 @@ export const paths = {
       `/api/v1/staff/${enc(id)}/${action}`,
     apiTokens: () => '/api/v1/api-tokens',
     apiTokenRevoke: (id: string) => `/api/v1/api-tokens/${enc(id)}/revoke`,
+    engagements: () => '/api/v1/engagements',
+    engagement: (id: string) => `/api/v1/engagements/${enc(id)}`,
+    engagementReferral: (id: string, referralId: string) =>
+      `/api/v1/engagements/${enc(id)}/referrals/${enc(referralId)}`,
+    engagementFollowUps: () => '/api/v1/engagements/follow-ups',
+    engagementCoverage: () => '/api/v1/engagements/coverage',
+    tensionPicture: () => '/api/v1/tension/picture',
+    tensionReports: () => '/api/v1/tension/reports',
+    tensionReport: (id: string) => `/api/v1/tension/reports/${enc(id)}`,
   },
 } as const;
 

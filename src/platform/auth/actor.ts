@@ -17,6 +17,8 @@ export interface StaffPrincipal {
   partnershipId: string;
   organisationId: string;
   organisationName: string;
+  /** police, council, fire, nhs, voluntary or other: some rules (tension monitoring) depend on it. */
+  organisationKind?: string;
   name: string;
   email: string;
   roles: string[];

@@ -8,6 +8,7 @@ const principalColumns = {
   partnershipId: staff.partnershipId,
   organisationId: staff.organisationId,
   organisationName: organisations.name,
+  organisationKind: organisations.kind,
   name: staff.name,
   email: staff.email,
   roles: staff.roles,

@@ -176,6 +176,7 @@ export function createAuthService(db: Database) {
       }
       const { sessionId, stage, id, partnershipId, organisationId, organisationName, name, email, roles } =
         row;
+      const { organisationKind } = row;
       return {
         stage,
         principal: {
@@ -183,6 +184,7 @@ export function createAuthService(db: Database) {
           partnershipId,
           organisationId,
           organisationName,
+          organisationKind,
           name,
           email,
           roles,
@@ -198,12 +200,14 @@ export function createAuthService(db: Database) {
       if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
         await db.tenant(row.partnershipId, (tx) => authRepository.touchApiToken(tx, row.tokenId));
       }
-      const { id, partnershipId, organisationId, organisationName, name, email, roles } = row;
+      const { id, partnershipId, organisationId, organisationName, organisationKind, name, email, roles } =
+        row;
       return {
         id,
         partnershipId,
         organisationId,
         organisationName,
+        organisationKind,
         name,
         email,
         roles,

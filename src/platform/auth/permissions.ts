@@ -44,6 +44,16 @@ export const PERMISSIONS = {
   'equality.view': ['partnership_admin'],
   'audit.view': ['partnership_admin'],
   'staff.manage': ['partnership_admin'],
+  /** Log engagements (visits, events, meetings) and their issues, referrals and follow-ups. */
+  'engagement.log': ['cohesion_officer'],
+  /** Read the partnership's engagement log and its coverage by area (the manager's view). */
+  'engagement.view': ['cohesion_officer', 'partnership_admin'],
+  /** See and add community tension reports. Police agency officers also may: see tension/tension.access.ts. */
+  'tension.view': ['cohesion_officer', 'partnership_admin'],
+  /** Agency officers see tension only when their organisation is the police (tension/tension.access.ts). */
+  'tension.viewIfPolice': ['agency_officer'],
+  /** Partnership leads: told at once when a tension report raises an area to high or critical. */
+  'tension.lead': ['partnership_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -11,6 +11,8 @@ import {
 import type { Targets } from '../../capabilities/concerns/targets.js';
 import type { Topic } from '../../capabilities/concerns/vocabulary.js';
 import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
+import { seedEngagementDemo } from '../../capabilities/engagement/engagement.seed.js';
+import { seedTensionDemo } from '../../capabilities/tension/tension.seed.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -164,6 +166,29 @@ export async function seedDemo(
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
     // A known Open311 key, so the README's curl examples work out of the box.
     await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
+    // The cohesion officer's engagement log and the tension picture (their own seed functions).
+    const areasByName = Object.fromEntries(WARDS.map((w) => [w.name, created.areas[w.code]!]));
+    const cohesionId = created.staff[staffEmail('cohesion')]!;
+    await seedEngagementDemo(tx, {
+      concerns: services.concerns,
+      officer: {
+        partnershipId: created.id,
+        staffId: cohesionId,
+        organisationId: created.organisations.council!,
+        roles: ['cohesion_officer'],
+        label: `Imran Hussain <${staffEmail('cohesion')}>`,
+        correlationId: randomUUID(),
+      },
+      areasByName,
+      organisations: created.organisations,
+      organisationNames: Object.fromEntries(ORGANISATIONS.map((o) => [o.key, o.name])),
+    });
+    await seedTensionDemo(tx, {
+      partnershipId: created.id,
+      areasByName,
+      officerStaffId: cohesionId,
+      policeStaffId: created.staff[staffEmail('police')]!,
+    });
     await audit(
       tx,
       {

@@ -3,6 +3,9 @@ import fp from 'fastify-plugin';
 import type nunjucks from 'nunjucks';
 import type { I18n } from '../i18n/index.js';
 import { paths } from '../paths.js';
+import { can } from '../auth/permissions.js';
+import { canSeeTension } from '../../capabilities/tension/tension.access.js';
+import type { OrganisationKind } from '../tenancy/tenancy.table.js';
 
 export interface NavItem {
   href: string;
@@ -30,6 +33,15 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
           ? [
               { href: paths.staff.concerns.queue(), text: t('common.nav.queue') },
               { href: paths.staff.concerns.record(), text: t('common.nav.record') },
+              ...(can(staff.roles, 'engagement.view')
+                ? [{ href: paths.staff.engagement.home(), text: t('engagement.nav') }]
+                : []),
+              ...(canSeeTension({
+                roles: staff.roles,
+                organisationKind: (staff.organisationKind ?? null) as OrganisationKind | null,
+              })
+                ? [{ href: paths.staff.tension.picture(), text: t('tension.nav') }]
+                : []),
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
                 : []),
