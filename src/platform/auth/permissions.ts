@@ -10,6 +10,7 @@ export const ROLES = [
   'forum_facilitator',
   'resettlement_caseworker',
   'analyst',
+  'resettlement_manager',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -44,6 +45,20 @@ export const PERMISSIONS = {
   'equality.view': ['partnership_admin'],
   'audit.view': ['partnership_admin'],
   'staff.manage': ['partnership_admin'],
+  /**
+   * Resettlement cases (households, members, hosts, needs, plans, referrals, bookings, subject access
+   * exports): the resettlement team only. Not partnership admins: this is the most sensitive data Heard holds.
+   */
+  'resettlement.cases': ['resettlement_caseworker', 'resettlement_manager'],
+  /** Assign a case to another caseworker, and close or reopen cases. */
+  'resettlement.manage': ['resettlement_manager'],
+  /** Outcome figures per scheme: aggregate and suppressed, never a case. */
+  'resettlement.outcomes': [
+    'resettlement_caseworker',
+    'resettlement_manager',
+    'partnership_admin',
+    'analyst',
+  ],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
