@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Call = { method: 'GET' | 'POST' | 'PUT'; url: string; body?: Record<string, unknown> };
+type Call = { method: 'GET' | 'POST'; url: string; body?: Record<string, unknown> };
 
 /** Every case page and every case API route: the list the issue asks for. */
 function caseRoutes(): { pages: Call[]; api: Call[] } {
@@ -106,8 +106,8 @@ function caseRoutes(): { pages: Call[]; api: Call[] } {
       { method: 'POST', url: a.assign(h), body: {} },
       { method: 'POST', url: a.members(h), body: {} },
       { method: 'POST', url: a.member(h, m), body: {} },
-      { method: 'PUT', url: a.host(h), body: {} },
-      { method: 'PUT', url: a.needs(h), body: {} },
+      { method: 'POST', url: a.host(h), body: {} },
+      { method: 'POST', url: a.needs(h), body: {} },
       { method: 'POST', url: a.goals(h), body: {} },
       { method: 'POST', url: a.goal(h, g), body: {} },
       { method: 'POST', url: a.referrals(h), body: {} },

@@ -374,7 +374,7 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
       ),
   );
 
-  api.put(
+  api.post(
     route(p.host(ID)),
     {
       onRequest: cases,
@@ -390,7 +390,7 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
       done(request, reply, await resettlement.saveHost(actor(request), request.params.id, request.body)),
   );
 
-  api.put(
+  api.post(
     route(p.needs(ID)),
     {
       onRequest: cases,

@@ -8,7 +8,7 @@ import type { HouseholdDetail, ResettlementService } from './resettlement.servic
 /** Formats a published count: the number, "fewer than 5", or "withheld". */
 export function countText(p: Published, t: Translate): string {
   if (p.state === 'shown') return String(p.value);
-  return p.state === 'small' ? t('resettlement.fewerThan5') : t('resettlement.withheld');
+  return p.state === 'small' ? t('common.suppression.small') : t('common.suppression.withheld');
 }
 
 export function rateText(r: PublishedRate, t: Translate): string {
