@@ -26,6 +26,7 @@ import { emailCapability } from './capabilities/email/index.js';
 import { open311Capability } from './capabilities/open311/index.js';
 import { engagementCapability } from './capabilities/engagement/index.js';
 import { tensionCapability } from './capabilities/tension/index.js';
+import { resettlementCapability } from './capabilities/resettlement/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(open311Capability, { services, db, config, i18n });
   await app.register(engagementCapability, { services });
   await app.register(tensionCapability, { services });
+  await app.register(resettlementCapability, { services });
 
   return app;
 }

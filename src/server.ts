@@ -48,6 +48,8 @@ const housekeeping = async () => {
   try {
     await services.share.purgeExpired();
     await services.auth.purgeExpiredSessions();
+    // Closed resettlement cases past their retention date are anonymised; their audit trail stays.
+    await services.resettlement.anonymiseExpired();
   } catch (err) {
     app.log.error({ err }, 'housekeeping failed');
   }

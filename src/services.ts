@@ -10,6 +10,7 @@ import { createStaffService } from './capabilities/staff/staff.service.js';
 import { createEmailService } from './capabilities/email/email.service.js';
 import { createEngagementService } from './capabilities/engagement/engagement.service.js';
 import { createTensionService } from './capabilities/tension/tension.service.js';
+import { createResettlementService } from './capabilities/resettlement/resettlement.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -34,6 +35,7 @@ export function buildServices(db: Database, config: Config) {
     email: createEmailService(db, { concerns, partnerships }),
     engagement: createEngagementService(db, { concerns }),
     tension: createTensionService(db, config),
+    resettlement: createResettlementService(db),
   };
 }
 

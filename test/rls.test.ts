@@ -46,6 +46,7 @@ async function populate(p: Partnership): Promise<void> {
     language: 'en',
   });
   await services.share.save(p.id, newSecretToken(), { kind: 'concern' });
+  await populateResettlement(p);
   await db.tenant(p.id, async (tx) => {
     await tx.execute(
       sql`insert into response_targets (partnership_id, topic, acknowledge_working_days, respond_working_days) values (${p.id}, 'idea', 5, 20)`,
@@ -122,6 +123,56 @@ async function populate(p: Partnership): Promise<void> {
     reviewDate: '2026-11-16',
   });
   expect(reported.ok).toBe(true);
+}
+
+/** Resettlement casework, through its service (staff inserted directly: the fixtures have no caseworker). */
+async function populateResettlement(p: Partnership): Promise<void> {
+  const [cw] = await db.tenant(p.id, (tx) =>
+    rows<{ id: string }>(
+      tx,
+      sql`insert into staff (partnership_id, organisation_id, email, name, roles) values (${p.id}, ${p.organisations.council!}, ${`caseworker@${p.id}.test`}, 'Caseworker', array['resettlement_caseworker']) returning id`,
+    ),
+  );
+  const actor = {
+    ...publicActor(p.id, 'rls-test', 'caseworker'),
+    staffId: cw!.id,
+    roles: ['resettlement_caseworker'],
+  };
+  const rs = services.resettlement;
+  const h = await rs.createHousehold(actor, {
+    scheme: 'homes_for_ukraine',
+    name: 'RLS family',
+    interpreterNeeded: false,
+    lawfulBasis: 'public_task',
+    consentGiven: false,
+  });
+  if (!h.ok) throw new Error('household not created');
+  const m = await rs.addMember(actor, h.id, {
+    name: 'RLS person',
+    ageBand: '25_64',
+    relationship: 'main_applicant',
+    languages: ['uk'],
+    education: 'not_applicable',
+    workStatus: 'employed',
+    esolEnrolled: false,
+    gpRegistered: true,
+  });
+  if (!m.ok) throw new Error('member not added');
+  await rs.saveHost(actor, h.id, { name: 'Host', checkStatus: 'passed', arrangementStatus: 'active' });
+  await rs.saveNeeds(actor, h.id, { housing: { status: 'met', details: {} } });
+  await rs.addGoal(actor, h.id, { domain: 'housing', goal: 'Tenancy', owner: 'Caseworker' });
+  await rs.addReferral(actor, h.id, { domain: 'health', service: 'GP surgery', referredOn: '2026-11-01' });
+  const s = await rs.createSession(actor, {
+    topic: 'health_system',
+    date: '2026-12-10',
+    startTime: '10:00',
+    endTime: '12:00',
+    venue: 'Guildhall',
+    languages: ['en'],
+    capacity: 10,
+  });
+  if (!s.ok) throw new Error('session not created');
+  await rs.book(actor, s.id, [m.id]);
 }
 
 async function countAs(partnershipId: string, table: string, where?: string): Promise<number> {

@@ -10,6 +10,7 @@ export const ROLES = [
   'forum_facilitator',
   'resettlement_caseworker',
   'analyst',
+  'resettlement_manager',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -54,6 +55,20 @@ export const PERMISSIONS = {
   'tension.viewIfPolice': ['agency_officer'],
   /** Partnership leads: told at once when a tension report raises an area to high or critical. */
   'tension.lead': ['partnership_admin'],
+  /**
+   * Resettlement cases (households, members, hosts, needs, plans, referrals, bookings, subject access
+   * exports): the resettlement team only. Not partnership admins: this is the most sensitive data Heard holds.
+   */
+  'resettlement.cases': ['resettlement_caseworker', 'resettlement_manager'],
+  /** Assign a case to another caseworker, and close or reopen cases. */
+  'resettlement.manage': ['resettlement_manager'],
+  /** Outcome figures per scheme: aggregate and suppressed, never a case. */
+  'resettlement.outcomes': [
+    'resettlement_caseworker',
+    'resettlement_manager',
+    'partnership_admin',
+    'analyst',
+  ],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

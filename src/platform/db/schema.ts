@@ -9,3 +9,4 @@ export * from '../../capabilities/email/email.table.js';
 export * from '../../capabilities/open311/open311.table.js';
 export * from '../../capabilities/engagement/engagement.table.js';
 export * from '../../capabilities/tension/tension.table.js';
+export * from '../../capabilities/resettlement/resettlement.table.js';

@@ -13,6 +13,7 @@ import type { Topic } from '../../capabilities/concerns/vocabulary.js';
 import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
 import { seedEngagementDemo } from '../../capabilities/engagement/engagement.seed.js';
 import { seedTensionDemo } from '../../capabilities/tension/tension.seed.js';
+import { seedResettlementDemo } from '../../capabilities/resettlement/resettlement.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -188,6 +189,12 @@ export async function seedDemo(
       areasByName,
       officerStaffId: cohesionId,
       policeStaffId: created.staff[staffEmail('police')]!,
+    });
+    await seedResettlementDemo(tx, {
+      partnershipId: created.id,
+      caseworkerStaffId: created.staff[staffEmail('caseworker')]!,
+      areaIds: Object.values(created.areas).slice(0, 12),
+      now: new Date(),
     });
     await audit(
       tx,

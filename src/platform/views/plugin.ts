@@ -45,6 +45,11 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
                 : []),
+              ...(can(staff.roles, 'resettlement.cases')
+                ? [{ href: paths.resettlement.home(), text: t('resettlement.nav') }]
+                : can(staff.roles, 'resettlement.outcomes')
+                  ? [{ href: paths.resettlement.outcomes(), text: t('resettlement.navOutcomes') }]
+                  : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
             ]
