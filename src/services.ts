@@ -8,6 +8,7 @@ import { createNotificationsService } from './capabilities/notifications/notific
 import { createShareService } from './capabilities/share/share.service.js';
 import { createStaffService } from './capabilities/staff/staff.service.js';
 import { createEmailService } from './capabilities/email/email.service.js';
+import { createPlacesService, locateArea } from './capabilities/places/places.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -21,6 +22,7 @@ export function buildServices(db: Database, config: Config) {
   const concerns = createConcernsService(db, {
     secret: config.sessionSecret,
     onEvent: notifications.onConcernEvent,
+    locateArea,
   });
   return {
     partnerships,
@@ -30,6 +32,7 @@ export function buildServices(db: Database, config: Config) {
     share: createShareService(db, concerns),
     staff: createStaffService(db, { publicUrl: config.publicUrl, mailDomain: mailDomain(config.mailFrom) }),
     email: createEmailService(db, { concerns, partnerships }),
+    places: createPlacesService(db),
   };
 }
 

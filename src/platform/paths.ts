@@ -65,6 +65,17 @@ export const paths = {
     adminKeyRevoke: (id: string) => `/staff/admin/open311/keys/${enc(id)}/revoke`,
     adminServices: () => '/staff/admin/open311/services',
   },
+  /** Areas, their boundaries and the map of concerns by area. */
+  places: {
+    map: (query?: Record<string, string | undefined>) => withQuery('/staff/places/map', query),
+    import: () => '/staff/admin/places/import',
+  },
+  /** Triage suggestions: deciding on one (concern page) and the classifier's admin page. */
+  suggestions: {
+    decide: (ref: string) => `/staff/concerns/${enc(ref)}/suggestion`,
+    admin: () => '/staff/admin/suggestions',
+    retrain: () => '/staff/admin/suggestions/retrain',
+  },
   api: {
     docs: () => '/api/docs',
     concerns: () => '/api/v1/concerns',
@@ -75,6 +86,13 @@ export const paths = {
       `/api/v1/staff/${enc(id)}/${action}`,
     apiTokens: () => '/api/v1/api-tokens',
     apiTokenRevoke: (id: string) => `/api/v1/api-tokens/${enc(id)}/revoke`,
+    areas: () => '/api/v1/areas',
+    area: (id: string) => `/api/v1/areas/${enc(id)}`,
+    areaBoundaries: () => '/api/v1/areas/boundaries',
+    placesMap: () => '/api/v1/places/map',
+    suggestion: (ref: string) => `/api/v1/concerns/${enc(ref)}/suggestion`,
+    suggestionsModel: () => '/api/v1/suggestions/model',
+    suggestionsRetrain: () => '/api/v1/suggestions/model/retrain',
   },
 } as const;
 

@@ -124,9 +124,12 @@ export type ConcernEvent =
 
 export type ConcernEventListener = (tx: Tx, actor: Actor, event: ConcernEvent) => Promise<void>;
 
+/** Finds the area a point is in (places capability), for concerns that give a point but no area. */
+export type AreaLocator = (tx: Tx, latitude: number, longitude: number) => Promise<string | null>;
+
 export function createConcernsService(
   db: Database,
-  options: { secret: string; onEvent?: ConcernEventListener },
+  options: { secret: string; onEvent?: ConcernEventListener; locateArea?: AreaLocator },
 ) {
   const emit = (tx: Tx, actor: Actor, event: ConcernEvent) =>
     options.onEvent ? options.onEvent(tx, actor, event) : Promise.resolve();
@@ -206,6 +209,12 @@ export function createConcernsService(
     const reference = generateReference();
     const due = dueDates(createdAt, urgency.urgent, await targetsFor(tx, actor.partnershipId, input.topic));
     const id = randomUUID();
+    // A point with no area chosen (Open311, a map) is placed in the area whose boundary holds it.
+    const areaId =
+      input.areaId ??
+      (input.latitude !== undefined && input.longitude !== undefined && options.locateArea
+        ? await options.locateArea(tx, input.latitude, input.longitude)
+        : null);
     const equality = Object.fromEntries(
       Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
     );
@@ -218,7 +227,7 @@ export function createConcernsService(
         kind: input.kind,
         topic: input.topic,
         description: input.description,
-        areaId: input.areaId ?? null,
+        areaId,
         placeDescription: input.placeDescription ?? null,
         latitude: input.latitude ?? null,
         longitude: input.longitude ?? null,

@@ -7,3 +7,5 @@ export * from '../../capabilities/concerns/concerns.table.js';
 export * from '../../capabilities/share/share.table.js';
 export * from '../../capabilities/email/email.table.js';
 export * from '../../capabilities/open311/open311.table.js';
+export * from '../../capabilities/places/places.table.js';
+export * from '../../capabilities/suggestions/suggestions.table.js';

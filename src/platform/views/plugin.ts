@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type nunjucks from 'nunjucks';
 import type { I18n } from '../i18n/index.js';
+import { can } from '../auth/permissions.js';
 import { paths } from '../paths.js';
 
 export interface NavItem {
@@ -32,6 +33,12 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               { href: paths.staff.concerns.record(), text: t('common.nav.record') },
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
+                : []),
+              ...(can(staff.roles, 'places.view')
+                ? [{ href: paths.places.map(), text: t('places.nav.map') }]
+                : []),
+              ...(can(staff.roles, 'suggestions.manage')
+                ? [{ href: paths.suggestions.admin(), text: t('suggestions.nav.admin') }]
                 : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
