@@ -25,6 +25,7 @@ import { staffCapability } from './capabilities/staff/index.js';
 import { emailCapability } from './capabilities/email/index.js';
 import { open311Capability } from './capabilities/open311/index.js';
 import { placesCapability } from './capabilities/places/index.js';
+import { suggestionsCapability } from './capabilities/suggestions/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(emailCapability, { services });
   await app.register(open311Capability, { services, db, config, i18n });
   await app.register(placesCapability, { services });
+  await app.register(suggestionsCapability, { services });
 
   return app;
 }

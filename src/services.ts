@@ -9,6 +9,7 @@ import { createShareService } from './capabilities/share/share.service.js';
 import { createStaffService } from './capabilities/staff/staff.service.js';
 import { createEmailService } from './capabilities/email/email.service.js';
 import { createPlacesService, locateArea } from './capabilities/places/places.service.js';
+import { createSuggestionsService } from './capabilities/suggestions/suggestions.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -33,6 +34,7 @@ export function buildServices(db: Database, config: Config) {
     staff: createStaffService(db, { publicUrl: config.publicUrl, mailDomain: mailDomain(config.mailFrom) }),
     email: createEmailService(db, { concerns, partnerships }),
     places: createPlacesService(db),
+    suggestions: createSuggestionsService(db, { concerns, partnerships }),
   };
 }
 

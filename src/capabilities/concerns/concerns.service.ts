@@ -305,6 +305,79 @@ export function createConcernsService(
     }
   }
 
+  /**
+   * Sets the lead and supporting organisations inside the caller's transaction, so a triage
+   * suggestion's topic, lead and the decision record are committed together or not at all.
+   */
+  async function shareIn(
+    tx: Tx,
+    actor: Actor,
+    reference: string,
+    lead: string,
+    supporting: readonly string[],
+  ) {
+    if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
+    const found = await findVisibleConcern(tx, actor, reference);
+    if (!found) return { ok: false as const, problem: 'notFound' as const };
+    const orgs = await tenancyRepository.listOrganisations(tx);
+    const known = new Set(orgs.map((o) => o.id));
+    if (!known.has(lead) || supporting.some((s) => !known.has(s)))
+      return { ok: false as const, problem: 'unknownOrganisation' as const };
+    const { concern } = found;
+    if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
+    await concernsRepository.replaceShares(tx, actor.partnershipId, concern.id, lead, supporting);
+    const stillAssignable =
+      concern.assignedStaffId === null ||
+      [lead, ...supporting].includes(
+        (await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '',
+      );
+    await concernsRepository.update(tx, concern.id, {
+      leadOrganisationId: lead,
+      ...(stillAssignable ? {} : { assignedStaffId: null }),
+      ...(concern.status === 'new' ? { status: 'triaged' } : {}),
+    });
+    const names = Object.fromEntries(orgs.map((o) => [o.id, o.name]));
+    await addEvent(tx, actor, concern, 'shared', 'internal', null, {
+      lead: names[lead],
+      supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
+    });
+    if (concern.status === 'new') {
+      await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
+      await emit(tx, actor, { type: 'statusChanged', concern, from: 'new', to: 'triaged' });
+    }
+    await emit(tx, actor, { type: 'shared', concern, lead, supporting });
+    await audit(tx, actor, {
+      action: 'concern.shared',
+      entityType: 'concern',
+      entityId: concern.id,
+      details: { lead, supporting },
+    });
+    return { ok: true as const };
+  }
+
+  /**
+   * Changes a concern's topic (a triage decision). Due dates follow the new topic's targets: the
+   * topic a concern really has is the one its response should be measured against.
+   */
+  async function changeTopicIn(tx: Tx, actor: Actor, reference: string, topic: Topic) {
+    if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
+    const found = await findVisibleConcern(tx, actor, reference);
+    if (!found) return { ok: false as const, problem: 'notFound' as const };
+    const { concern } = found;
+    if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
+    if (concern.topic === topic) return { ok: true as const };
+    const due = dueDates(concern.createdAt, concern.urgent, await targetsFor(tx, actor.partnershipId, topic));
+    await concernsRepository.update(tx, concern.id, { topic, ...due });
+    await addEvent(tx, actor, concern, 'topic_changed', 'internal', null, { from: concern.topic, to: topic });
+    await audit(tx, actor, {
+      action: 'concern.topic.changed',
+      entityType: 'concern',
+      entityId: concern.id,
+      details: { from: concern.topic, to: topic },
+    });
+    return { ok: true as const };
+  }
+
   return {
     create,
     createIn,
@@ -483,45 +556,11 @@ export function createConcernsService(
 
     async share(actor: Actor, reference: string, lead: string, supporting: readonly string[]) {
       if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
-      return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await findVisibleConcern(tx, actor, reference);
-        if (!found) return { ok: false as const, problem: 'notFound' as const };
-        const orgs = await tenancyRepository.listOrganisations(tx);
-        const known = new Set(orgs.map((o) => o.id));
-        if (!known.has(lead) || supporting.some((s) => !known.has(s)))
-          return { ok: false as const, problem: 'unknownOrganisation' as const };
-        const { concern } = found;
-        if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
-        await concernsRepository.replaceShares(tx, actor.partnershipId, concern.id, lead, supporting);
-        const stillAssignable =
-          concern.assignedStaffId === null ||
-          [lead, ...supporting].includes(
-            (await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '',
-          );
-        await concernsRepository.update(tx, concern.id, {
-          leadOrganisationId: lead,
-          ...(stillAssignable ? {} : { assignedStaffId: null }),
-          ...(concern.status === 'new' ? { status: 'triaged' } : {}),
-        });
-        const names = Object.fromEntries(orgs.map((o) => [o.id, o.name]));
-        await addEvent(tx, actor, concern, 'shared', 'internal', null, {
-          lead: names[lead],
-          supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
-        });
-        if (concern.status === 'new') {
-          await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
-          await emit(tx, actor, { type: 'statusChanged', concern, from: 'new', to: 'triaged' });
-        }
-        await emit(tx, actor, { type: 'shared', concern, lead, supporting });
-        await audit(tx, actor, {
-          action: 'concern.shared',
-          entityType: 'concern',
-          entityId: concern.id,
-          details: { lead, supporting },
-        });
-        return { ok: true as const };
-      });
+      return db.tenant(actor.partnershipId, (tx) => shareIn(tx, actor, reference, lead, supporting));
     },
+
+    shareIn,
+    changeTopicIn,
 
     async assign(actor: Actor, reference: string, staffId: string) {
       return db.tenant(actor.partnershipId, async (tx) => {

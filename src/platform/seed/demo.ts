@@ -11,6 +11,8 @@ import {
 import type { Targets } from '../../capabilities/concerns/targets.js';
 import type { Topic } from '../../capabilities/concerns/vocabulary.js';
 import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
+import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
+import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -164,23 +166,23 @@ export async function seedDemo(
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
     // A known Open311 key, so the README's curl examples work out of the box.
     await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
-    await audit(
-      tx,
-      {
-        partnershipId: created.id,
-        staffId: null,
-        organisationId: null,
-        roles: [],
-        label: 'system',
-        correlationId: randomUUID(),
-      },
-      {
-        action: 'demo.seeded',
-        entityType: 'partnership',
-        entityId: created.id,
-        details: { concerns: rows.concerns.length },
-      },
-    );
+    const system = {
+      partnershipId: created.id,
+      staffId: null,
+      organisationId: null,
+      roles: [],
+      label: 'system',
+      correlationId: randomUUID(),
+    };
+    // Ward boundaries (when the ONS files are at hand) and a triage classifier trained on the above.
+    await seedPlacesDemo(tx, system);
+    await seedSuggestionsDemo(tx, system);
+    await audit(tx, system, {
+      action: 'demo.seeded',
+      entityType: 'partnership',
+      entityId: created.id,
+      details: { concerns: rows.concerns.length },
+    });
   });
   // The directory caches partnerships; the new one must be served straight away.
   services.partnerships.refresh();
