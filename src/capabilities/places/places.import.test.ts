@@ -15,6 +15,7 @@ import { createTestPartnership } from '../../../test/helpers/fixtures.js';
 import { locate } from './geo.js';
 import { parseBoundaries, type BoundaryFeature } from './geojson.js';
 import { DEMO_GEO_ATTRIBUTION, DEMO_GEO_FILES, findDemoGeoDir } from './places.demo.js';
+import { runAreasImport } from './places.cli.js';
 import { locateArea } from './places.service.js';
 
 /**
@@ -75,7 +76,8 @@ beforeAll(async () => {
     if (!parsed.ok) throw new Error(parsed.problem.key);
     return parsed.features;
   });
-});
+  // Set-up builds a database and partnerships; on a busy machine that can take a while.
+}, 240_000);
 
 afterAll(async () => {
   await db?.close();
@@ -288,5 +290,47 @@ describe('placing points', () => {
   it('finds nothing for partnership B at a point only partnership A has a boundary for', async () => {
     // B imported Daventry's wards only; Northampton's town centre is not among them.
     expect(await db.tenant(other.id, (tx) => locateArea(tx, 52.236213, -0.897652))).toBeNull();
+  });
+});
+
+describe('npm run areas:import', () => {
+  const run = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const code = await runAreasImport(db, argv, { log: (l) => lines.push(l), error: (l) => errors.push(l) });
+    return { code, lines, errors };
+  };
+
+  it('imports a file into the partnership named by its slug', async () => {
+    const file = path.join(GEO_DIR!, DEMO_GEO_FILES[2]!);
+    const result = await run(file, '--partnership', 'wards', '--attribution', 'From the CLI');
+    expect(result).toMatchObject({ code: 0, errors: [] });
+    expect(result.lines[0]).toBe(
+      `Imported 27 boundaries from ${DEMO_GEO_FILES[2]}: 27 areas updated, 0 added.`,
+    );
+    const map = await services.places.map(admin(wards.id), { measure: 'all', period: 'all' });
+    expect(map.ok && map.attributions).toContain('From the CLI');
+  });
+
+  it('explains what it needs, and refuses an unknown partnership or a bad file', async () => {
+    expect((await run()).code).toBe(2);
+    expect((await run('x.json', '--partnership', 'wards')).errors[0]).toContain('--attribution');
+    const unknown = await run(
+      path.join(GEO_DIR!, DEMO_GEO_FILES[0]!),
+      '--partnership',
+      'nope',
+      '--attribution',
+      'x',
+    );
+    expect(unknown).toMatchObject({ code: 1, errors: ['No partnership with the slug "nope".'] });
+    const readme = await run(
+      path.join(GEO_DIR!, 'README.md'),
+      '--partnership',
+      'wards',
+      '--attribution',
+      'x',
+    );
+    expect(readme.code).toBe(1);
+    expect(readme.errors[0]).toContain('the file is not JSON');
   });
 });

@@ -16,7 +16,8 @@ let t: TestApp;
 beforeAll(async () => {
   expect(GEO_DIR, 'the shared geo test data').toBeDefined();
   t = await buildTestApp();
-});
+  // Set-up builds a database and partnerships; on a busy machine that can take a while.
+}, 240_000);
 afterAll(async () => {
   await t.close();
 });

@@ -15,7 +15,8 @@ beforeAll(async () => {
   t = await buildTestApp();
   await seedTriagedHistory(t.db, t.a, 300);
   await t.services.suggestions.retrain(systemActor(t.a.id), 'schedule');
-});
+  // Set-up builds a database and partnerships; on a busy machine that can take a while.
+}, 240_000);
 afterAll(async () => {
   await t.close();
 });
