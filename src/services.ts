@@ -19,7 +19,7 @@ export function buildServices(db: Database, config: Config) {
   const partnerships = createPartnershipDirectory(db);
   const auth = createAuthService(db);
   // Notifications listen to concern changes inside their transactions, so they are built first.
-  const notifications = createNotificationsService(db, config);
+  const notifications = createNotificationsService(db, config, { partnerships });
   const concerns = createConcernsService(db, {
     secret: config.sessionSecret,
     onEvent: notifications.onConcernEvent,

@@ -7,6 +7,7 @@ import { enqueueMail, mailDomain, type OutgoingMail } from '../../platform/mail/
 import { outboxRepository } from '../../platform/mail/outbox.repository.js';
 import { paths } from '../../platform/paths.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
+import type { PartnershipDirectory } from '../../platform/tenancy/tenancy.service.js';
 import { concernsRepository, type ConcernRow } from '../concerns/concerns.repository.js';
 import type { ConcernEvent } from '../concerns/concerns.service.js';
 import { findVisibleConcern } from '../concerns/concerns.access.js';
@@ -29,21 +30,39 @@ export const PURPOSES = {
 export const digestPurpose = (organisationId: string, day: string) => `digest:${organisationId}:${day}`;
 
 /** The calendar day in London, as yyyy-mm-dd. */
+// Intl formatters are costly to build (a measurable share of every submission), so each is made once.
+const londonDayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const londonHourFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
+const longDateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function londonDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return londonDayFormat.format(at);
 }
 
 function londonHour(at: Date): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(
-      at,
-    ),
-  );
+  return Number(londonHourFormat.format(at));
+}
+
+/** A date as residents read it in their language, e.g. "3 December 2026". */
+function formatDate(at: Date, lang: string): string {
+  let format = longDateFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+      dateStyle: 'long',
+      timeZone: 'Europe/London',
+    });
+    longDateFormats.set(lang, format);
+  }
+  return format.format(at);
 }
 
 /** The daily digest goes out from this hour (London time), so leads find it at the start of the day. */
@@ -68,19 +87,18 @@ type Outcome = { ok: true } | { ok: false; problem: 'notFound' | 'forbidden' | '
 export function createNotificationsService(
   db: Database,
   config: Pick<Config, 'publicUrl' | 'mailFrom'>,
-  deps: { i18n?: I18n } = {},
+  deps: { i18n?: I18n; partnerships?: PartnershipDirectory } = {},
 ) {
   const i18n = deps.i18n ?? createI18n();
+  // The partnership's name and reply address: from the in-memory directory when it holds them (every
+  // request warms it), otherwise read in the caller's transaction.
+  async function partnershipFor(tx: Tx, id: string) {
+    return deps.partnerships?.cached(id) ?? (await notificationsRepository.findPartnership(tx, id));
+  }
   const renderer = createMailRenderer();
   const domain = mailDomain(config.mailFrom);
   const progressUrl = `${config.publicUrl}${paths.progress.form()}`;
   const staffUrl = (reference: string) => `${config.publicUrl}${paths.staff.concerns.show(reference)}`;
-
-  const formatDate = (at: Date, lang: string) =>
-    new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-      dateStyle: 'long',
-      timeZone: 'Europe/London',
-    }).format(at);
 
   function queue(
     tx: Tx,
@@ -114,11 +132,24 @@ export function createNotificationsService(
    * (if it came by email) and the acknowledgement. Replies go to the partnership's own address,
    * where the email capability files them against the concern.
    */
-  async function residentHeaders(tx: Tx, concern: ConcernRow, extra: string[] = []) {
-    const partnership = await notificationsRepository.findPartnership(tx, concern.partnershipId);
+  async function residentHeaders(
+    tx: Tx,
+    concern: ConcernRow,
+    extra: string[] = [],
+    options: { isNew?: boolean } = {},
+  ) {
+    const partnership = await partnershipFor(tx, concern.partnershipId);
+    // A concern being acknowledged has sent nothing yet, and only one raised by email has an earlier
+    // message to thread onto: skipping those lookups keeps a web submission to the queries it needs.
+    const originating =
+      options.isNew && concern.channel !== 'email'
+        ? undefined
+        : await correspondenceRepository.originatingMessageId(tx, concern.id);
     const thread = [
-      ...[await correspondenceRepository.originatingMessageId(tx, concern.id)].filter((x) => x !== undefined),
-      ...(await outboxRepository.messageIdsFor(tx, concern.id, PURPOSES.acknowledgement)),
+      ...[originating].filter((x) => x !== undefined),
+      ...(options.isNew
+        ? []
+        : await outboxRepository.messageIdsFor(tx, concern.id, PURPOSES.acknowledgement)),
       ...extra,
     ].filter((id, i, all) => all.indexOf(id) === i);
     const replyTo = partnership?.inboundAddresses[0];
@@ -137,7 +168,7 @@ export function createNotificationsService(
   async function acknowledge(tx: Tx, concern: ConcernRow) {
     const { lang, dir, t } = residentLanguage(concern);
     const reference = formatReference(concern.reference);
-    const { headers, partnershipName, canReply } = await residentHeaders(tx, concern);
+    const { headers, partnershipName, canReply } = await residentHeaders(tx, concern, [], { isNew: true });
     const byEmail = concern.channel === 'email';
     const content: MessageContent = {
       lang,
@@ -219,7 +250,7 @@ export function createNotificationsService(
     const { lang, dir, t } = staffLanguage();
     const reference = formatReference(concern.reference);
     const topic = t(`share.vocab.topic.${concern.topic}`);
-    const partnership = await notificationsRepository.findPartnership(tx, concern.partnershipId);
+    const partnership = await partnershipFor(tx, concern.partnershipId);
     const prefix = purpose === PURPOSES.assigned ? 'assigned' : 'shared';
     await queue(
       tx,

@@ -4,7 +4,9 @@ import { escapeText, foldLine, londonDateTime, renderCalendar } from './ical.js'
 
 describe('iCalendar', () => {
   it('escapes TEXT values', () => {
-    expect(escapeText('Hall; Room 2, back\\door\r\nFloor 1')).toBe('Hall\\; Room 2\\, back\\\\door\\nFloor 1');
+    expect(escapeText('Hall; Room 2, back\\door\r\nFloor 1')).toBe(
+      'Hall\\; Room 2\\, back\\\\door\\nFloor 1',
+    );
   });
 
   it('folds at 75 octets without splitting a UTF-8 character', () => {
@@ -45,7 +47,10 @@ describe('iCalendar', () => {
     });
     expect(feed.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
     const { summaries } = await validateICalendar(feed);
-    expect(summaries).toEqual(['Disability forum: winter meeting, "access" & transport', 'Форум: літня зустріч']);
+    expect(summaries).toEqual([
+      'Disability forum: winter meeting, "access" & transport',
+      'Форум: літня зустріч',
+    ]);
   });
 
   it('is rejected by the parser when broken, so the check has teeth', async () => {

@@ -98,6 +98,16 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
      * in one simple-protocol query (the id is checked to be a uuid, so it can be written inline),
      * rather than drizzle's BEGIN followed by a second query.
      */
+    // Building a drizzle instance walks the whole schema, so each pooled connection gets one, once.
+    const perClient = new WeakMap<pg.PoolClient, Tx>();
+    const txFor = (client: pg.PoolClient) => {
+      let tx = perClient.get(client);
+      if (!tx) {
+        tx = drizzlePg(client, { schema }) as unknown as Tx;
+        perClient.set(client, tx);
+      }
+      return tx;
+    };
     const tenantFast: Database['tenant'] = async (partnershipId, fn) => {
       if (!UUID.test(partnershipId)) throw new Error('Not a partnership id');
       const client = await pool.connect();
@@ -106,7 +116,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
         await client.query(
           `BEGIN; SELECT set_config('role', 'heard_app', true), set_config('heard.partnership_id', '${partnershipId}', true)`,
         );
-        const result = await fn(drizzlePg(client, { schema }) as unknown as Tx);
+        const result = await fn(txFor(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {

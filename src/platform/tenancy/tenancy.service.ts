@@ -14,6 +14,11 @@ export interface PartnershipDirectory {
   /** The partnership serving this host name; the first partnership when no host matches. */
   forHost(hostname: string): Promise<PartnershipSummary>;
   byId(id: string): Promise<PartnershipSummary | undefined>;
+  /**
+   * The partnership from the cache only, never touching the database: for callers already inside a
+   * transaction, where opening another could wait on the one they hold (PGlite has one connection).
+   */
+  cached(id: string): PartnershipSummary | undefined;
   all(): Promise<PartnershipSummary[]>;
   /** Forget the cache, after partnerships are added. */
   refresh(): void;
@@ -46,6 +51,10 @@ export function createPartnershipDirectory(db: Database, ttlMs = 60_000): Partne
       if (found) return found;
       cache = undefined;
       return (await load()).find((p) => p.id === id);
+    },
+    cached(id) {
+      if (!cache || Date.now() - cache.at > ttlMs) return undefined;
+      return cache.list.find((p) => p.id === id);
     },
     all: load,
     refresh() {
