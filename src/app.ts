@@ -27,6 +27,8 @@ import { open311Capability } from './capabilities/open311/index.js';
 import { engagementCapability } from './capabilities/engagement/index.js';
 import { tensionCapability } from './capabilities/tension/index.js';
 import { resettlementCapability } from './capabilities/resettlement/index.js';
+import { placesCapability } from './capabilities/places/index.js';
+import { suggestionsCapability } from './capabilities/suggestions/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -115,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(engagementCapability, { services });
   await app.register(tensionCapability, { services });
   await app.register(resettlementCapability, { services });
+  await app.register(placesCapability, { services });
+  await app.register(suggestionsCapability, { services });
 
   return app;
 }

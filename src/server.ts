@@ -53,6 +53,12 @@ const housekeeping = async () => {
   } catch (err) {
     app.log.error({ err }, 'housekeeping failed');
   }
+  // The triage classifier: retrained when due, and a suggestion for every new concern.
+  try {
+    await services.suggestions.scheduled();
+  } catch (err) {
+    app.log.error({ err }, 'triage classifier housekeeping failed');
+  }
 };
 await housekeeping();
 const housekeepingTimer = setInterval(() => void housekeeping(), 15 * 60_000);

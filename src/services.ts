@@ -11,6 +11,8 @@ import { createEmailService } from './capabilities/email/email.service.js';
 import { createEngagementService } from './capabilities/engagement/engagement.service.js';
 import { createTensionService } from './capabilities/tension/tension.service.js';
 import { createResettlementService } from './capabilities/resettlement/resettlement.service.js';
+import { createPlacesService, locateArea } from './capabilities/places/places.service.js';
+import { createSuggestionsService } from './capabilities/suggestions/suggestions.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -24,6 +26,7 @@ export function buildServices(db: Database, config: Config) {
   const concerns = createConcernsService(db, {
     secret: config.sessionSecret,
     onEvent: notifications.onConcernEvent,
+    locateArea,
   });
   return {
     partnerships,
@@ -36,6 +39,8 @@ export function buildServices(db: Database, config: Config) {
     engagement: createEngagementService(db, { concerns }),
     tension: createTensionService(db, config),
     resettlement: createResettlementService(db),
+    places: createPlacesService(db),
+    suggestions: createSuggestionsService(db, { concerns, partnerships }),
   };
 }
 

@@ -123,6 +123,40 @@ async function populate(p: Partnership): Promise<void> {
     reviewDate: '2026-11-16',
   });
   expect(reported.ok).toBe(true);
+  // Places: a boundary import and an area's boundary; suggestions: a model and a concern's suggestion.
+  const admin = {
+    partnershipId: p.id,
+    staffId: p.staff[p.email('admin')]!,
+    organisationId: p.organisations.council!,
+    roles: ['partnership_admin'],
+    label: 'admin (rls test)',
+    correlationId: 'rls-test',
+  };
+  const square = [
+    [
+      [-1, 52],
+      [-0.9, 52],
+      [-0.9, 52.1],
+      [-1, 52.1],
+      [-1, 52],
+    ],
+  ];
+  const imported = await services.places.importBoundaries(admin, {
+    filename: 'square.geojson',
+    text: JSON.stringify({
+      type: 'Feature',
+      properties: { code: Object.keys(p.areas)[0] },
+      geometry: { type: 'Polygon', coordinates: square },
+    }),
+    attribution: 'Test boundaries',
+    group: 'Test',
+  });
+  if (!imported.ok) throw new Error('boundary import failed');
+  await services.suggestions.retrain(admin, 'admin');
+  await services.suggestions.forConcern(
+    { ...admin, staffId: triageId, roles: ['triage_officer'] },
+    created.reference,
+  );
 }
 
 /** Resettlement casework, through its service (staff inserted directly: the fixtures have no caseworker). */

@@ -118,6 +118,17 @@ export const paths = {
     outcomes: () => '/staff/resettlement/outcomes',
     outcomesExport: (format: 'csv' | 'xlsx') => `/staff/resettlement/outcomes.${format}`,
   },
+  /** Areas, their boundaries and the map of concerns by area. */
+  places: {
+    map: (query?: Record<string, string | undefined>) => withQuery('/staff/places/map', query),
+    import: () => '/staff/admin/places/import',
+  },
+  /** Triage suggestions: deciding on one (concern page) and the classifier's admin page. */
+  suggestions: {
+    decide: (ref: string) => `/staff/concerns/${enc(ref)}/suggestion`,
+    admin: () => '/staff/admin/suggestions',
+    retrain: () => '/staff/admin/suggestions/retrain',
+  },
   api: {
     docs: () => '/api/docs',
     concerns: () => '/api/v1/concerns',
@@ -161,6 +172,13 @@ export const paths = {
       attendance: (id: string) => `/api/v1/resettlement/sessions/${enc(id)}/attendance`,
       outcomes: () => '/api/v1/resettlement/outcomes',
     },
+    areas: () => '/api/v1/areas',
+    area: (id: string) => `/api/v1/areas/${enc(id)}`,
+    areaBoundaries: () => '/api/v1/areas/boundaries',
+    placesMap: () => '/api/v1/places/map',
+    suggestion: (ref: string) => `/api/v1/concerns/${enc(ref)}/suggestion`,
+    suggestionsModel: () => '/api/v1/suggestions/model',
+    suggestionsRetrain: () => '/api/v1/suggestions/model/retrain',
   },
 } as const;
 

@@ -290,6 +290,8 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
     // The email conversation is shown only to those who may see the person's contact details.
     const mail = await services.notifications.correspondence(actor(request), reference);
     const files = await services.email.listForConcern(actor(request), reference);
+    // The triage classifier's suggestion, for those who triage (undefined for everyone else).
+    const suggestion = await services.suggestions.forConcern(actor(request), reference);
     const shared = new Set(detail.shares.map((s) => s.organisationId));
     const equality = detail.equality
       ? (Object.keys(EQUALITY_QUESTIONS) as (keyof typeof EQUALITY_QUESTIONS)[])
@@ -327,6 +329,7 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
       auditUrl: paths.staff.concerns.audit(ref),
       correspondence: mail.ok ? mail : { visible: false, items: [], mayReply: false },
       attachments: files.ok ? files.attachments : [],
+      suggestion,
       values: {},
       fieldErrors: {},
       ...extra,

@@ -124,9 +124,12 @@ export type ConcernEvent =
 
 export type ConcernEventListener = (tx: Tx, actor: Actor, event: ConcernEvent) => Promise<void>;
 
+/** Finds the area a point is in (places capability), for concerns that give a point but no area. */
+export type AreaLocator = (tx: Tx, latitude: number, longitude: number) => Promise<string | null>;
+
 export function createConcernsService(
   db: Database,
-  options: { secret: string; onEvent?: ConcernEventListener },
+  options: { secret: string; onEvent?: ConcernEventListener; locateArea?: AreaLocator },
 ) {
   const emit = (tx: Tx, actor: Actor, event: ConcernEvent) =>
     options.onEvent ? options.onEvent(tx, actor, event) : Promise.resolve();
@@ -206,6 +209,12 @@ export function createConcernsService(
     const reference = generateReference();
     const due = dueDates(createdAt, urgency.urgent, await targetsFor(tx, actor.partnershipId, input.topic));
     const id = randomUUID();
+    // A point with no area chosen (Open311, a map) is placed in the area whose boundary holds it.
+    const areaId =
+      input.areaId ??
+      (input.latitude !== undefined && input.longitude !== undefined && options.locateArea
+        ? await options.locateArea(tx, input.latitude, input.longitude)
+        : null);
     const equality = Object.fromEntries(
       Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
     );
@@ -218,7 +227,7 @@ export function createConcernsService(
         kind: input.kind,
         topic: input.topic,
         description: input.description,
-        areaId: input.areaId ?? null,
+        areaId,
         placeDescription: input.placeDescription ?? null,
         latitude: input.latitude ?? null,
         longitude: input.longitude ?? null,
@@ -294,6 +303,79 @@ export function createConcernsService(
         throw err;
       }
     }
+  }
+
+  /**
+   * Sets the lead and supporting organisations inside the caller's transaction, so a triage
+   * suggestion's topic, lead and the decision record are committed together or not at all.
+   */
+  async function shareIn(
+    tx: Tx,
+    actor: Actor,
+    reference: string,
+    lead: string,
+    supporting: readonly string[],
+  ) {
+    if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
+    const found = await findVisibleConcern(tx, actor, reference);
+    if (!found) return { ok: false as const, problem: 'notFound' as const };
+    const orgs = await tenancyRepository.listOrganisations(tx);
+    const known = new Set(orgs.map((o) => o.id));
+    if (!known.has(lead) || supporting.some((s) => !known.has(s)))
+      return { ok: false as const, problem: 'unknownOrganisation' as const };
+    const { concern } = found;
+    if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
+    await concernsRepository.replaceShares(tx, actor.partnershipId, concern.id, lead, supporting);
+    const stillAssignable =
+      concern.assignedStaffId === null ||
+      [lead, ...supporting].includes(
+        (await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '',
+      );
+    await concernsRepository.update(tx, concern.id, {
+      leadOrganisationId: lead,
+      ...(stillAssignable ? {} : { assignedStaffId: null }),
+      ...(concern.status === 'new' ? { status: 'triaged' } : {}),
+    });
+    const names = Object.fromEntries(orgs.map((o) => [o.id, o.name]));
+    await addEvent(tx, actor, concern, 'shared', 'internal', null, {
+      lead: names[lead],
+      supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
+    });
+    if (concern.status === 'new') {
+      await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
+      await emit(tx, actor, { type: 'statusChanged', concern, from: 'new', to: 'triaged' });
+    }
+    await emit(tx, actor, { type: 'shared', concern, lead, supporting });
+    await audit(tx, actor, {
+      action: 'concern.shared',
+      entityType: 'concern',
+      entityId: concern.id,
+      details: { lead, supporting },
+    });
+    return { ok: true as const };
+  }
+
+  /**
+   * Changes a concern's topic (a triage decision). Due dates follow the new topic's targets: the
+   * topic a concern really has is the one its response should be measured against.
+   */
+  async function changeTopicIn(tx: Tx, actor: Actor, reference: string, topic: Topic) {
+    if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
+    const found = await findVisibleConcern(tx, actor, reference);
+    if (!found) return { ok: false as const, problem: 'notFound' as const };
+    const { concern } = found;
+    if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
+    if (concern.topic === topic) return { ok: true as const };
+    const due = dueDates(concern.createdAt, concern.urgent, await targetsFor(tx, actor.partnershipId, topic));
+    await concernsRepository.update(tx, concern.id, { topic, ...due });
+    await addEvent(tx, actor, concern, 'topic_changed', 'internal', null, { from: concern.topic, to: topic });
+    await audit(tx, actor, {
+      action: 'concern.topic.changed',
+      entityType: 'concern',
+      entityId: concern.id,
+      details: { from: concern.topic, to: topic },
+    });
+    return { ok: true as const };
   }
 
   return {
@@ -474,45 +556,11 @@ export function createConcernsService(
 
     async share(actor: Actor, reference: string, lead: string, supporting: readonly string[]) {
       if (!canTriage(actor)) return { ok: false as const, problem: 'forbidden' as const };
-      return db.tenant(actor.partnershipId, async (tx) => {
-        const found = await findVisibleConcern(tx, actor, reference);
-        if (!found) return { ok: false as const, problem: 'notFound' as const };
-        const orgs = await tenancyRepository.listOrganisations(tx);
-        const known = new Set(orgs.map((o) => o.id));
-        if (!known.has(lead) || supporting.some((s) => !known.has(s)))
-          return { ok: false as const, problem: 'unknownOrganisation' as const };
-        const { concern } = found;
-        if (!isOpen(concern.status)) return { ok: false as const, problem: 'closed' as const };
-        await concernsRepository.replaceShares(tx, actor.partnershipId, concern.id, lead, supporting);
-        const stillAssignable =
-          concern.assignedStaffId === null ||
-          [lead, ...supporting].includes(
-            (await concernsRepository.findStaff(tx, concern.assignedStaffId))?.organisationId ?? '',
-          );
-        await concernsRepository.update(tx, concern.id, {
-          leadOrganisationId: lead,
-          ...(stillAssignable ? {} : { assignedStaffId: null }),
-          ...(concern.status === 'new' ? { status: 'triaged' } : {}),
-        });
-        const names = Object.fromEntries(orgs.map((o) => [o.id, o.name]));
-        await addEvent(tx, actor, concern, 'shared', 'internal', null, {
-          lead: names[lead],
-          supporting: supporting.filter((s) => s !== lead).map((s) => names[s]),
-        });
-        if (concern.status === 'new') {
-          await addEvent(tx, actor, concern, 'status', 'public', null, { from: 'new', to: 'triaged' });
-          await emit(tx, actor, { type: 'statusChanged', concern, from: 'new', to: 'triaged' });
-        }
-        await emit(tx, actor, { type: 'shared', concern, lead, supporting });
-        await audit(tx, actor, {
-          action: 'concern.shared',
-          entityType: 'concern',
-          entityId: concern.id,
-          details: { lead, supporting },
-        });
-        return { ok: true as const };
-      });
+      return db.tenant(actor.partnershipId, (tx) => shareIn(tx, actor, reference, lead, supporting));
     },
+
+    shareIn,
+    changeTopicIn,
 
     async assign(actor: Actor, reference: string, staffId: string) {
       return db.tenant(actor.partnershipId, async (tx) => {

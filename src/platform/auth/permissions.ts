@@ -69,6 +69,12 @@ export const PERMISSIONS = {
     'partnership_admin',
     'analyst',
   ],
+  /** The map of concerns by area (aggregate, suppressed counts). */
+  'places.view': ['partnership_admin', 'analyst'],
+  /** Import area boundaries. */
+  'places.manage': ['partnership_admin'],
+  /** The triage classifier: its accuracy, and retraining it on demand. */
+  'suggestions.manage': ['partnership_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

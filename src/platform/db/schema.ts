@@ -10,3 +10,5 @@ export * from '../../capabilities/open311/open311.table.js';
 export * from '../../capabilities/engagement/engagement.table.js';
 export * from '../../capabilities/tension/tension.table.js';
 export * from '../../capabilities/resettlement/resettlement.table.js';
+export * from '../../capabilities/places/places.table.js';
+export * from '../../capabilities/suggestions/suggestions.table.js';

@@ -14,6 +14,8 @@ import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
 import { seedEngagementDemo } from '../../capabilities/engagement/engagement.seed.js';
 import { seedTensionDemo } from '../../capabilities/tension/tension.seed.js';
 import { seedResettlementDemo } from '../../capabilities/resettlement/resettlement.demo.js';
+import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
+import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -196,23 +198,23 @@ export async function seedDemo(
       areaIds: Object.values(created.areas).slice(0, 12),
       now: new Date(),
     });
-    await audit(
-      tx,
-      {
-        partnershipId: created.id,
-        staffId: null,
-        organisationId: null,
-        roles: [],
-        label: 'system',
-        correlationId: randomUUID(),
-      },
-      {
-        action: 'demo.seeded',
-        entityType: 'partnership',
-        entityId: created.id,
-        details: { concerns: rows.concerns.length },
-      },
-    );
+    const system = {
+      partnershipId: created.id,
+      staffId: null,
+      organisationId: null,
+      roles: [],
+      label: 'system',
+      correlationId: randomUUID(),
+    };
+    // Ward boundaries (when the ONS files are at hand) and a triage classifier trained on the above.
+    await seedPlacesDemo(tx, system);
+    await seedSuggestionsDemo(tx, system);
+    await audit(tx, system, {
+      action: 'demo.seeded',
+      entityType: 'partnership',
+      entityId: created.id,
+      details: { concerns: rows.concerns.length },
+    });
   });
   // The directory caches partnerships; the new one must be served straight away.
   services.partnerships.refresh();

@@ -50,6 +50,12 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
                 : can(staff.roles, 'resettlement.outcomes')
                   ? [{ href: paths.resettlement.outcomes(), text: t('resettlement.navOutcomes') }]
                   : []),
+              ...(can(staff.roles, 'places.view')
+                ? [{ href: paths.places.map(), text: t('places.nav.map') }]
+                : []),
+              ...(can(staff.roles, 'suggestions.manage')
+                ? [{ href: paths.suggestions.admin(), text: t('suggestions.nav.admin') }]
+                : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
             ]
