@@ -327,6 +327,8 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
       auditUrl: paths.staff.concerns.audit(ref),
       correspondence: mail.ok ? mail : { visible: false, items: [], mayReply: false },
       attachments: files.ok ? files.attachments : [],
+      // The programme panel: themes and linked actions (programme/views/_concern-programme.njk).
+      programme: await services.programme.concernPanel(actor(request), reference),
       values: {},
       fieldErrors: {},
       ...extra,

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type nunjucks from 'nunjucks';
 import type { I18n } from '../i18n/index.js';
 import { paths } from '../paths.js';
+import { can } from '../auth/permissions.js';
 
 export interface NavItem {
   href: string;
@@ -30,6 +31,9 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
           ? [
               { href: paths.staff.concerns.queue(), text: t('common.nav.queue') },
               { href: paths.staff.concerns.record(), text: t('common.nav.record') },
+              ...(can(staff.roles, 'programme.view')
+                ? [{ href: paths.staff.programme.home(), text: t('programme.nav.programme') }]
+                : []),
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
                 : []),
@@ -39,6 +43,7 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
           : [
               { href: paths.share.start(), text: t('common.nav.share') },
               { href: paths.progress.form(), text: t('common.nav.progress') },
+              { href: paths.youSaidWeDid.page(), text: t('programme.nav.youSaidWeDid') },
             ];
         for (const item of navigation) item.active = path === item.href || path.startsWith(`${item.href}/`);
         const html = opts.env.render(template, {
