@@ -102,21 +102,6 @@ export const programmeRepository = {
     return new Map(rows.map((r) => [r.themeId, Number(r.n)]));
   },
 
-  /** Distinct concerns tagged with any theme of each priority (a concern with two themes counts once). */
-  async priorityCounts(tx: Tx, areaId?: string): Promise<Map<string, number>> {
-    const rows = await tx
-      .select({
-        priorityId: programmeThemes.priorityId,
-        n: sql<number>`count(distinct ${concernThemes.concernId})::int`,
-      })
-      .from(concernThemes)
-      .innerJoin(programmeThemes, eq(programmeThemes.id, concernThemes.themeId))
-      .innerJoin(concerns, eq(concerns.id, concernThemes.concernId))
-      .where(and(counted, areaId ? eq(concerns.areaId, areaId) : undefined))
-      .groupBy(programmeThemes.priorityId);
-    return new Map(rows.map((r) => [r.priorityId, Number(r.n)]));
-  },
-
   // --- Actions --------------------------------------------------------------------------------
 
   listActions(tx: Tx, where: { priorityId?: string; organisationId?: string; leadStaffId?: string } = {}) {

@@ -159,7 +159,8 @@ describe('the journey through the pages', () => {
     const res = await t.client().get(paths.youSaidWeDid.page({ area: t.a.areas['a-02']! }));
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Showing what people in South a told us');
-    expect(res.body).toContain('People raised this: 0');
+    expect(res.body).toContain('Concerns and ideas matched to these themes: fewer than 5');
+    expect(res.body).toContain('Concerns and ideas that shaped this: fewer than 5');
   });
 
   it('the Atom feed is well-formed and carries the update', async () => {

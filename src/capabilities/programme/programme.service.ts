@@ -797,7 +797,6 @@ export function createProgrammeService(
         const priorities = await repo.listPriorities(tx);
         const themes = (await repo.listThemes(tx)).filter((t) => !t.retired);
         const themeCounts = await repo.themeCounts(tx, inArea);
-        const priorityCounts = await repo.priorityCounts(tx, inArea);
         const linkCounts = await repo.linkCounts(tx, inArea);
         const actions = (await listDecorated(tx)).filter(
           (a) =>
@@ -854,8 +853,8 @@ export function createProgrammeService(
               id: p.id,
               title: p.title,
               publicSummary: p.publicSummary,
-              // Distinct people across the priority (a concern with two themes counts once).
-              heard: suppressEach([priorityCounts.get(p.id) ?? 0])[0]!,
+              // The series total: a concern matched to two themes counts under each, as in the table.
+              heard: series.total,
               themes: own.map((t, i) => ({
                 id: t.id,
                 name: t.name,
