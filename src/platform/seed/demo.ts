@@ -11,6 +11,7 @@ import {
 import type { Targets } from '../../capabilities/concerns/targets.js';
 import type { Topic } from '../../capabilities/concerns/vocabulary.js';
 import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
+import { seedProgrammeDemo } from '../../capabilities/programme/programme.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -164,6 +165,23 @@ export async function seedDemo(
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
     // A known Open311 key, so the README's curl examples work out of the box.
     await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
+    await seedProgrammeDemo(tx, {
+      partnershipId: created.id,
+      organisations: Object.fromEntries(
+        ORGANISATIONS.map((o) => [o.key, created.organisations[o.key]!]),
+      ) as Record<OrgKey, string>,
+      staff: Object.fromEntries(STAFF.map((s) => [s.key, created.staff[staffEmail(s.key)]!])) as Record<
+        StaffKey,
+        string
+      >,
+      now: new Date(),
+      concerns: rows.concerns.map((c) => ({
+        id: c.id!,
+        topic: c.topic,
+        createdAt: c.createdAt ?? new Date(),
+        status: c.status ?? 'new',
+      })),
+    });
     await audit(
       tx,
       {
