@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { staffActor } from '../../platform/auth/actor.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { parseForm, type FieldError } from '../../platform/forms.js';
@@ -262,7 +262,7 @@ export function programmePages(app: FastifyInstance, services: Services, secureC
   );
 
   /** One edit page serves a theme or a priority, so the two stay alike. */
-  async function editPage(kind: 'theme' | 'priority') {
+  function editPage(kind: 'theme' | 'priority') {
     const url = kind === 'theme' ? paths.staff.programme.theme(ID) : paths.staff.programme.priority(ID);
     const schema = kind === 'theme' ? themeForm : priorityForm;
     const ids: Record<string, string> =
@@ -323,8 +323,8 @@ export function programmePages(app: FastifyInstance, services: Services, secureC
       return reply.redirect(paths.staff.programme.themes());
     });
   }
-  void editPage('theme');
-  void editPage('priority');
+  editPage('theme');
+  editPage('priority');
 
   // --- Creating and editing actions -----------------------------------------------------------------
 
