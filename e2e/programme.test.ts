@@ -217,8 +217,8 @@ describe('the programme in a real browser', () => {
     const big = page.locator('tr[data-theme="Hate incidents in the street"] [data-count="theme"]');
     expect((await big.textContent())!.trim()).toMatch(/^\d+$/);
     expect(await page.content()).not.toContain('amira@example.org');
-    await page.getByLabel('Area').selectOption({ index: 1 });
-    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByLabel('Area', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
     await check('you said, we did, one area');
     const feed = await page.request.get(`${heard.baseUrl}/you-said-we-did/feed.atom`);
     const atom = parseAtom(await feed.text());
