@@ -37,7 +37,8 @@ beforeAll(async () => {
     });
     refs[name] = created.ref;
   }
-});
+  // Two partnerships and six concerns: slow on a busy machine.
+}, 300_000);
 
 afterAll(async () => {
   await t.close();
