@@ -60,7 +60,7 @@ beforeAll(async () => {
   );
   partnershipId = p!.id;
   // Seeding the demo takes a while on a busy machine.
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -97,7 +97,7 @@ describe('the programme in a real browser', () => {
       });
       refs[name] = formatReference(created.reference);
     }
-  }, 300_000);
+  }, 600_000);
 
   it('the admin looks at every programme view and adds an action', async () => {
     await signIn('admin@demo.heard.test');
@@ -139,7 +139,7 @@ describe('the programme in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(ACTION);
     actionUrl = page.url();
     await signOut();
-  }, 300_000);
+  }, 600_000);
 
   it('a triage officer tags themes and links three concerns to the action from the concern page', async () => {
     await signIn('triage@demo.heard.test');
@@ -162,7 +162,7 @@ describe('the programme in a real browser', () => {
     expect(await page.locator('#shaped-total').textContent()).toContain('3 concerns and ideas are linked');
     expect(await page.locator('#by-theme').textContent()).toContain(THEME);
     await signOut();
-  }, 300_000);
+  }, 600_000);
 
   it("the action's lead publishes an update", async () => {
     await signIn('council@demo.heard.test');
@@ -187,7 +187,7 @@ describe('the programme in a real browser', () => {
     await page.getByLabel('Progress (%)').fill('20');
     await page.getByRole('button', { name: 'Save status and progress' }).click();
     await check('action in progress');
-  }, 300_000);
+  }, 600_000);
 
   it('each linked resident who chose email gets exactly one message; nobody else gets one', async () => {
     const mail = await heard.db.tenant(partnershipId, (tx) =>
@@ -200,7 +200,7 @@ describe('the programme in a real browser', () => {
     );
     expect(mail.map((m) => m.toAddress).sort()).toEqual(['amira@example.org', 'bogdan@example.org']);
     expect(mail[0]!.textBody).toContain('/you-said-we-did/unsubscribe/');
-  }, 300_000);
+  }, 600_000);
 
   it('the public page shows the update, with "fewer than 5" where it is due, and the feed carries it', async () => {
     const publicPage = await (await browser.newContext()).newPage();
@@ -224,7 +224,7 @@ describe('the programme in a real browser', () => {
     const atom = parseAtom(await feed.text());
     expect(atom.entry![0]!.title['#text']).toBe(`Update: ${ACTION}`);
     expect(atom.entry![0]!.content['#text']).toContain('The first surgery was held at the Guildhall.');
-  }, 300_000);
+  }, 600_000);
 
   it('a resident can unsubscribe from the link in the email', async () => {
     const [mail] = await heard.db.tenant(partnershipId, (tx) =>
@@ -241,7 +241,7 @@ describe('the programme in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(
       'You will not get these emails any more',
     );
-  }, 300_000);
+  }, 600_000);
 
   it('the XLSX meeting pack, read back, has the same figures as the page', async () => {
     const staffPage = page;
@@ -288,7 +288,7 @@ describe('the programme in a real browser', () => {
       overdue: 0,
     });
     void staffPage;
-  }, 300_000);
+  }, 600_000);
 
   it('axe found no violations on any page', () => {
     expect(violations).toEqual([]);
