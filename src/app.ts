@@ -29,6 +29,7 @@ import { tensionCapability } from './capabilities/tension/index.js';
 import { resettlementCapability } from './capabilities/resettlement/index.js';
 import { placesCapability } from './capabilities/places/index.js';
 import { suggestionsCapability } from './capabilities/suggestions/index.js';
+import { programmeCapability } from './capabilities/programme/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -119,6 +120,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resettlementCapability, { services });
   await app.register(placesCapability, { services });
   await app.register(suggestionsCapability, { services });
+  await app.register(programmeCapability, {
+    services,
+    secureCookies: config.secureCookies,
+    publicUrl: config.publicUrl,
+  });
 
   return app;
 }

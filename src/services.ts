@@ -13,6 +13,7 @@ import { createTensionService } from './capabilities/tension/tension.service.js'
 import { createResettlementService } from './capabilities/resettlement/resettlement.service.js';
 import { createPlacesService, locateArea } from './capabilities/places/places.service.js';
 import { createSuggestionsService } from './capabilities/suggestions/suggestions.service.js';
+import { createProgrammeService } from './capabilities/programme/programme.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -41,6 +42,11 @@ export function buildServices(db: Database, config: Config) {
     resettlement: createResettlementService(db),
     places: createPlacesService(db),
     suggestions: createSuggestionsService(db, { concerns, partnerships }),
+    programme: createProgrammeService(db, {
+      secret: config.sessionSecret,
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+    }),
   };
 }
 

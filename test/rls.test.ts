@@ -157,6 +157,57 @@ async function populate(p: Partnership): Promise<void> {
     { ...admin, staffId: triageId, roles: ['triage_officer'] },
     created.reference,
   );
+  await populateProgramme(p, created.id);
+}
+
+/** The programme's tables, filled through its service: a priority, theme, action, milestone, update, link, opt-out. */
+async function populateProgramme(p: Partnership, concernId: string): Promise<void> {
+  const admin = {
+    partnershipId: p.id,
+    staffId: p.staff[p.email('admin')]!,
+    organisationId: p.organisations.council!,
+    roles: ['partnership_admin'],
+    label: 'rls-test',
+    correlationId: 'rls-test',
+  };
+  const programme = services.programme;
+  const priority = await programme.savePriority(admin, undefined, { title: 'Engagement', position: 0 });
+  if (!priority.ok) throw new Error(priority.problem);
+  const theme = await programme.saveTheme(admin, undefined, {
+    name: 'Lighting',
+    priorityId: priority.id,
+    retired: false,
+  });
+  if (!theme.ok) throw new Error(theme.problem);
+  const [concern] = await db.tenant(p.id, (tx) =>
+    rows<{ reference: string }>(tx, sql`select reference from concerns where id = ${concernId}`),
+  );
+  expect(await programme.tagConcern(admin, concern!.reference, [theme.id])).toEqual({ ok: true });
+  const action = await programme.createAction(admin, {
+    priorityId: priority.id,
+    title: 'Fix the lights',
+    description: 'Repair the underpass lighting',
+    leadOrganisationId: p.organisations.council!,
+    partnerOrganisationIds: [],
+    areaIds: [],
+    public: true,
+  });
+  if (!action.ok) throw new Error(action.problem);
+  expect(await programme.link(admin, action.id, concern!.reference)).toMatchObject({ ok: true });
+  expect(await programme.addMilestone(admin, action.id, { title: 'Survey', dueDate: '2027-01-31' })).toEqual({
+    ok: true,
+  });
+  expect(
+    await programme.addUpdate(admin, action.id, {
+      body: 'Surveyed',
+      links: [],
+      figures: [],
+      visibility: 'public',
+    }),
+  ).toMatchObject({ ok: true });
+  expect(await programme.unsubscribe(p.id, programme.unsubscribeToken(concernId), 'rls-test')).toEqual({
+    ok: true,
+  });
 }
 
 /** Resettlement casework, through its service (staff inserted directly: the fixtures have no caseworker). */

@@ -24,6 +24,13 @@ export const paths = {
   progress: {
     form: () => '/progress',
   },
+  /** The public "You said, we did" page, its feed and the unsubscribe link in programme emails. */
+  youSaidWeDid: {
+    page: (query?: Record<string, string | undefined>) => withQuery('/you-said-we-did', query),
+    feed: () => '/you-said-we-did/feed.atom',
+    unsubscribe: (token: string) => `/you-said-we-did/unsubscribe/${enc(token)}`,
+    stylesheet: () => '/you-said-we-did/programme.css',
+  },
   staff: {
     home: () => '/staff',
     signIn: () => '/staff/sign-in',
@@ -40,6 +47,27 @@ export const paths = {
       deactivate: (id: string) => `/staff/admin/staff/${enc(id)}/deactivate`,
       reactivate: (id: string) => `/staff/admin/staff/${enc(id)}/reactivate`,
       resetMfa: (id: string) => `/staff/admin/staff/${enc(id)}/reset-mfa`,
+    },
+    programme: {
+      home: () => '/staff/programme',
+      mine: () => '/staff/programme/mine',
+      overdue: () => '/staff/programme/overdue',
+      organisations: () => '/staff/programme/organisations',
+      pack: () => '/staff/programme/pack',
+      packCsv: () => '/staff/programme/pack.csv',
+      packXlsx: () => '/staff/programme/pack.xlsx',
+      themes: () => '/staff/programme/themes',
+      theme: (id: string) => `/staff/programme/themes/${enc(id)}`,
+      priorities: () => '/staff/programme/priorities',
+      priority: (id: string) => `/staff/programme/priorities/${enc(id)}`,
+      newAction: () => '/staff/programme/actions/new',
+      action: (id: string) => `/staff/programme/actions/${enc(id)}`,
+      actionEdit: (id: string) => `/staff/programme/actions/${enc(id)}/edit`,
+      actionDo: (id: string, what: ProgrammeActionStep) => `/staff/programme/actions/${enc(id)}/${what}`,
+      milestoneDone: (id: string, milestoneId: string) =>
+        `/staff/programme/actions/${enc(id)}/milestones/${enc(milestoneId)}/done`,
+      concernThemes: (ref: string) => `/staff/programme/concerns/${enc(ref)}/themes`,
+      concernLink: (ref: string) => `/staff/programme/concerns/${enc(ref)}/link`,
     },
     concerns: {
       queue: (query?: Record<string, string | undefined>) => withQuery('/staff/concerns', query),
@@ -179,8 +207,16 @@ export const paths = {
     suggestion: (ref: string) => `/api/v1/concerns/${enc(ref)}/suggestion`,
     suggestionsModel: () => '/api/v1/suggestions/model',
     suggestionsRetrain: () => '/api/v1/suggestions/model/retrain',
+    programmePriorities: () => '/api/v1/programme/priorities',
+    programmeActions: () => '/api/v1/programme/actions',
+    programmeAction: (id: string) => `/api/v1/programme/actions/${enc(id)}`,
+    programmeActionDo: (id: string, what: 'progress' | 'updates' | 'links') =>
+      `/api/v1/programme/actions/${enc(id)}/${what}`,
+    programmePack: () => '/api/v1/programme/pack',
   },
 } as const;
+
+export type ProgrammeActionStep = 'progress' | 'updates' | 'milestones' | 'links' | 'unlink';
 
 export type Open311Format = 'xml' | 'json';
 

@@ -330,6 +330,8 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
       correspondence: mail.ok ? mail : { visible: false, items: [], mayReply: false },
       attachments: files.ok ? files.attachments : [],
       suggestion,
+      // The programme panel: themes and linked actions (programme/views/_concern-programme.njk).
+      programme: await services.programme.concernPanel(actor(request), reference),
       values: {},
       fieldErrors: {},
       ...extra,

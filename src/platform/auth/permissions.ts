@@ -75,6 +75,22 @@ export const PERMISSIONS = {
   'places.manage': ['partnership_admin'],
   /** The triage classifier: its accuracy, and retraining it on demand. */
   'suggestions.manage': ['partnership_admin'],
+  /** See the programme of actions, its meeting pack and exports. */
+  'programme.view': [
+    'partnership_admin',
+    'triage_officer',
+    'agency_officer',
+    'cohesion_officer',
+    'forum_facilitator',
+    'resettlement_caseworker',
+    'analyst',
+  ],
+  /** Priorities, themes, and creating or editing any action; reopening a done or dropped one. */
+  'programme.manage': ['partnership_admin'],
+  /** Update an action (progress, RAG, milestones, updates): only as its lead officer or lead organisation. */
+  'programme.update': ['partnership_admin', 'triage_officer', 'agency_officer', 'cohesion_officer'],
+  /** Tag concerns you can see with themes and link them to actions. */
+  'programme.link': ['partnership_admin', 'triage_officer', 'cohesion_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

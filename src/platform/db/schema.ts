@@ -12,3 +12,4 @@ export * from '../../capabilities/tension/tension.table.js';
 export * from '../../capabilities/resettlement/resettlement.table.js';
 export * from '../../capabilities/places/places.table.js';
 export * from '../../capabilities/suggestions/suggestions.table.js';
+export * from '../../capabilities/programme/programme.table.js';

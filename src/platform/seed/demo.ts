@@ -16,6 +16,7 @@ import { seedTensionDemo } from '../../capabilities/tension/tension.seed.js';
 import { seedResettlementDemo } from '../../capabilities/resettlement/resettlement.demo.js';
 import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
 import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
+import { seedProgrammeDemo } from '../../capabilities/programme/programme.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -169,6 +170,23 @@ export async function seedDemo(
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
     // A known Open311 key, so the README's curl examples work out of the box.
     await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
+    await seedProgrammeDemo(tx, {
+      partnershipId: created.id,
+      organisations: Object.fromEntries(
+        ORGANISATIONS.map((o) => [o.key, created.organisations[o.key]!]),
+      ) as Record<OrgKey, string>,
+      staff: Object.fromEntries(STAFF.map((s) => [s.key, created.staff[staffEmail(s.key)]!])) as Record<
+        StaffKey,
+        string
+      >,
+      now: new Date(),
+      concerns: rows.concerns.map((c) => ({
+        id: c.id!,
+        topic: c.topic,
+        createdAt: c.createdAt ?? new Date(),
+        status: c.status ?? 'new',
+      })),
+    });
     // The cohesion officer's engagement log and the tension picture (their own seed functions).
     const areasByName = Object.fromEntries(WARDS.map((w) => [w.name, created.areas[w.code]!]));
     const cohesionId = created.staff[staffEmail('cohesion')]!;

@@ -42,6 +42,9 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               })
                 ? [{ href: paths.staff.tension.picture(), text: t('tension.nav') }]
                 : []),
+              ...(can(staff.roles, 'programme.view')
+                ? [{ href: paths.staff.programme.home(), text: t('programme.nav.programme') }]
+                : []),
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
                 : []),
@@ -62,6 +65,7 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
           : [
               { href: paths.share.start(), text: t('common.nav.share') },
               { href: paths.progress.form(), text: t('common.nav.progress') },
+              { href: paths.youSaidWeDid.page(), text: t('programme.nav.youSaidWeDid') },
             ];
         for (const item of navigation) item.active = path === item.href || path.startsWith(`${item.href}/`);
         const html = opts.env.render(template, {
