@@ -8,6 +8,7 @@ import { createNotificationsService } from './capabilities/notifications/notific
 import { createShareService } from './capabilities/share/share.service.js';
 import { createStaffService } from './capabilities/staff/staff.service.js';
 import { createEmailService } from './capabilities/email/email.service.js';
+import { createForumsService } from './capabilities/forums/forums.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -30,6 +31,7 @@ export function buildServices(db: Database, config: Config) {
     share: createShareService(db, concerns),
     staff: createStaffService(db, { publicUrl: config.publicUrl, mailDomain: mailDomain(config.mailFrom) }),
     email: createEmailService(db, { concerns, partnerships }),
+    forums: createForumsService(db, { concerns }),
   };
 }
 

@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'equality.view': ['partnership_admin'],
   'audit.view': ['partnership_admin'],
   'staff.manage': ['partnership_admin'],
+  /** Run community forums: join requests, members, meetings, attendance, issues raised. */
+  'forums.manage': ['partnership_admin', 'forum_facilitator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

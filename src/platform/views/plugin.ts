@@ -33,12 +33,16 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
                 : []),
+              ...(staff.roles.some((r) => r === 'forum_facilitator' || r === 'partnership_admin')
+                ? [{ href: paths.forums.staff.list(), text: t('common.nav.staffForums') }]
+                : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
             ]
           : [
               { href: paths.share.start(), text: t('common.nav.share') },
               { href: paths.progress.form(), text: t('common.nav.progress') },
+              { href: paths.forums.list(), text: t('common.nav.forums') },
             ];
         for (const item of navigation) item.active = path === item.href || path.startsWith(`${item.href}/`);
         const html = opts.env.render(template, {
