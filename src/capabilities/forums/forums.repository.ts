@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/index.js';
 import { staff } from '../../platform/auth/auth.table.js';
 import { concerns } from '../concerns/concerns.table.js';
@@ -136,23 +136,6 @@ export const forumsRepository = {
       .where(and(eq(forums.published, true), ...where))
       .orderBy(asc(forumMeetings.startsAt))
       .limit(500);
-  },
-
-  /** Past meetings of a forum (for the public page's "what we heard"). */
-  listPastPublicMeetings(tx: Tx, forumId: string, before: Date, limit: number) {
-    return tx
-      .select()
-      .from(forumMeetings)
-      .where(
-        and(
-          eq(forumMeetings.forumId, forumId),
-          eq(forumMeetings.public, true),
-          eq(forumMeetings.cancelled, false),
-          lt(forumMeetings.startsAt, before),
-        ),
-      )
-      .orderBy(desc(forumMeetings.startsAt))
-      .limit(limit);
   },
 
   // Join requests ------------------------------------------------------------------------------

@@ -101,9 +101,7 @@ export function forumPublicRoutes(app: FastifyInstance, services: Services, conf
       pageTitle: result.forum.name,
       forum: result.forum,
       upcoming: result.upcoming.map((m) => meetingView(m, request.lang, to(request))),
-      heard: result.past
-        .filter((m) => m.issues.length > 0)
-        .map((m) => ({ ...meetingView(m, request.lang, to(request)), issues: m.issues })),
+      heard: result.heard.map((m) => ({ ...meetingView(m, request.lang, to(request)), issues: m.issues })),
     });
   });
 

@@ -337,17 +337,14 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
           forumIds: [found.id],
           limit: 6,
         });
-        const past = await forumsRepository.listPastPublicMeetings(tx, found.id, now, 4);
-        const issues = await issuesWithProgress(tx, found.id, {
-          meetingIds: past.map((m) => m.id),
-          publicOnly: true,
-        });
-        return {
-          ok: true as const,
-          forum: forum!,
-          upcoming,
-          past: past.map((m) => ({ ...m, issues: issues.filter((i) => i.meetingId === m.id) })),
-        };
+        // What we heard: the latest meetings at which issues were raised, with what became of them.
+        const issues = await issuesWithProgress(tx, found.id, { publicOnly: true });
+        const meetings = await forumsRepository.listMeetings(tx, found.id);
+        const heard = meetings
+          .filter((m) => m.public && !m.cancelled && issues.some((i) => i.meetingId === m.id))
+          .slice(0, 4)
+          .map((m) => ({ ...m, issues: issues.filter((i) => i.meetingId === m.id) }));
+        return { ok: true as const, forum: forum!, upcoming, heard };
       });
     },
 

@@ -11,6 +11,7 @@ import {
 import type { Targets } from '../../capabilities/concerns/targets.js';
 import type { Topic } from '../../capabilities/concerns/vocabulary.js';
 import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
+import { seedForumsDemo } from '../../capabilities/forums/forums.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -181,6 +182,16 @@ export async function seedDemo(
         details: { concerns: rows.concerns.length },
       },
     );
+  });
+  const staffRef = (key: StaffKey) => {
+    const s = STAFF.find((x) => x.key === key)!;
+    return { id: created.staff[staffEmail(key)]!, organisationId: created.organisations[s.organisation]! };
+  };
+  await seedForumsDemo(services, {
+    partnershipId: created.id,
+    facilitator: staffRef('facilitator'),
+    triage: staffRef('triage'),
+    organisations: { council: created.organisations.council!, police: created.organisations.police! },
   });
   // The directory caches partnerships; the new one must be served straight away.
   services.partnerships.refresh();
