@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { TestApp, TestPartnership } from '../../../test/helpers/app.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { staff } from '../../platform/auth/auth.table.js';
@@ -71,7 +71,7 @@ export async function createForum(
 }
 
 /** Raw query results are untyped (the driver differs between PGlite and PostgreSQL). */
-export async function query<T>(t: Pick<TestApp, 'db'>, p: { id: string }, q: ReturnType<typeof sql>) {
+export async function query<T>(t: Pick<TestApp, 'db'>, p: { id: string }, q: SQL) {
   const r = await t.db.tenant(p.id, (tx) => tx.execute(q));
   return (r as unknown as { rows: T[] }).rows;
 }
