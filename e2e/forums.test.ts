@@ -97,7 +97,7 @@ describe('a forum member’s path', () => {
     await check(page);
     expect(await page.getByRole('heading', { name: 'Request sent' }).count()).toBe(1);
     await context.close();
-  });
+  }, 240_000);
 
   it('the facilitator approves the request', async () => {
     const { context, page } = await newPage();
@@ -121,7 +121,7 @@ describe('a forum member’s path', () => {
     await check(page);
     expect(await page.getByText('A British Sign Language (BSL) interpreter').count()).toBe(1);
     await context.close();
-  });
+  }, 240_000);
 
   it('the facilitator schedules a meeting, which appears in the calendar feed', async () => {
     const { context, page } = await newPage();
@@ -163,7 +163,7 @@ describe('a forum member’s path', () => {
       'Disability Forum: Transport special meeting',
     );
     await context.close();
-  });
+  }, 240_000);
 
   it('an issue raised at the meeting goes into the pipeline as a concern', async () => {
     const { context, page } = await newPage();
@@ -188,7 +188,7 @@ describe('a forum member’s path', () => {
     await check(page);
     expect(await page.getByText('Members present: 1. Guests: 4.').count()).toBe(1);
     await context.close();
-  });
+  }, 240_000);
 
   it('the triage officer triages it and adds a public update', async () => {
     const { context, page } = await newPage();
@@ -204,7 +204,7 @@ describe('a forum member’s path', () => {
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await check(page);
     await context.close();
-  });
+  }, 240_000);
 
   it('the answer shows on the forum’s public page', async () => {
     const { context, page } = await newPage();
@@ -217,7 +217,7 @@ describe('a forum member’s path', () => {
     expect(await page.getByText('broken for six weeks').count()).toBe(0);
     expect(await page.getByText('Transport special meeting').count()).toBeGreaterThan(0);
     await context.close();
-  });
+  }, 240_000);
 
   it('has no accessibility violations on any page visited', () => {
     expect(violations).toEqual([]);

@@ -29,7 +29,8 @@ beforeAll(async () => {
   );
   if (!asked.ok) throw new Error('set-up failed');
   requestId = asked.requestId;
-});
+  // Building the app and its database takes a while on a busy machine.
+}, 180_000);
 afterAll(async () => {
   await t.close();
 });

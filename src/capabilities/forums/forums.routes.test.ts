@@ -15,7 +15,8 @@ beforeAll(async () => {
   await addFacilitator(t.db, t.b);
   forum = await createForum(t.services, t.a);
   facilitator = await staffClient(t, t.a, 'facilitator');
-});
+  // Building the app and its database takes a while on a busy machine.
+}, 180_000);
 afterAll(async () => {
   await t.close();
 });
