@@ -30,6 +30,7 @@ import { resettlementCapability } from './capabilities/resettlement/index.js';
 import { placesCapability } from './capabilities/places/index.js';
 import { suggestionsCapability } from './capabilities/suggestions/index.js';
 import { programmeCapability } from './capabilities/programme/index.js';
+import { forumsCapability } from './capabilities/forums/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: config.secureCookies,
     publicUrl: config.publicUrl,
   });
+  await app.register(forumsCapability, { services, config });
 
   return app;
 }

@@ -14,6 +14,7 @@ import { createResettlementService } from './capabilities/resettlement/resettlem
 import { createPlacesService, locateArea } from './capabilities/places/places.service.js';
 import { createSuggestionsService } from './capabilities/suggestions/suggestions.service.js';
 import { createProgrammeService } from './capabilities/programme/programme.service.js';
+import { createForumsService } from './capabilities/forums/forums.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -47,6 +48,7 @@ export function buildServices(db: Database, config: Config) {
       publicUrl: config.publicUrl,
       mailFrom: config.mailFrom,
     }),
+    forums: createForumsService(db, { concerns }),
   };
 }
 

@@ -10,6 +10,11 @@ import { buildServices, type Services } from '../src/services.js';
 import { testConfig } from '../src/config.js';
 import { createTestDatabase } from './helpers/db.js';
 import { createTestPartnership } from './helpers/fixtures.js';
+import {
+  addFacilitator,
+  createForum,
+  facilitatorActor,
+} from '../src/capabilities/forums/forums.test-helpers.js';
 
 /**
  * Row-level security, checked in the database itself: whatever a query forgets, heard_app cannot
@@ -157,6 +162,55 @@ async function populate(p: Partnership): Promise<void> {
     { ...admin, staffId: triageId, roles: ['triage_officer'] },
     created.reference,
   );
+  // Community forums: a forum with a facilitator, a member who asked to join (with equality answers),
+  // a meeting with attendance, and an issue raised there.
+  await addFacilitator(db, p);
+  const forum = await createForum(services, p);
+  const facilitator = facilitatorActor(p);
+  const asked = await services.forums.requestToJoin(
+    p.id,
+    forum.slug,
+    {
+      name: 'Ann',
+      email: 'ann@example.test',
+      participation: 'online',
+      accessNeeds: [],
+      equality: { sex: 'female' },
+    },
+    'rls-test',
+  );
+  const member = asked.ok
+    ? await services.forums.approve(facilitator, forum.slug, asked.requestId)
+    : undefined;
+  await services.forums.requestToJoin(
+    p.id,
+    forum.slug,
+    {
+      name: 'Bo',
+      email: 'bo@example.test',
+      participation: 'online',
+      accessNeeds: [],
+      equality: { sex: 'male' },
+    },
+    'rls-test',
+  );
+  const meeting = await services.forums.scheduleMeeting(facilitator, forum.slug, {
+    title: 'Meeting',
+    startsAt: new Date(),
+    endsAt: new Date(Date.now() + 3_600_000),
+    venueName: 'Hall',
+  });
+  if (!meeting.ok || !member?.ok || !member.memberId) throw new Error('forum set-up failed');
+  await services.forums.recordAttendance(facilitator, forum.slug, meeting.meeting.id, {
+    memberIds: [member.memberId],
+    guestCount: 1,
+  });
+  await services.forums.raiseIssue(facilitator, forum.slug, meeting.meeting.id, {
+    kind: 'concern',
+    topic: 'unsafe_place',
+    summary: 'Dark path',
+    details: 'The path is dark',
+  });
   await populateProgramme(p, created.id);
 }
 

@@ -214,11 +214,46 @@ export const paths = {
       `/api/v1/programme/actions/${enc(id)}/${what}`,
     programmePack: () => '/api/v1/programme/pack',
   },
+  /** Community forums: the public forums webpage, join requests, calendars, and the facilitators' pages. */
+  forums: {
+    list: () => '/forums',
+    calendar: () => '/forums/calendar.ics',
+    forum: (slug: string) => `/forums/${enc(slug)}`,
+    forumCalendar: (slug: string) => `/forums/${enc(slug)}/calendar.ics`,
+    join: (slug: string) => `/forums/${enc(slug)}/join`,
+    joinSent: (slug: string) => `/forums/${enc(slug)}/join/sent`,
+    staff: {
+      list: () => '/staff/forums',
+      forum: (slug: string) => `/staff/forums/${enc(slug)}`,
+      request: (slug: string, id: string) => `/staff/forums/${enc(slug)}/requests/${enc(id)}`,
+      requestAction: (slug: string, id: string, action: ForumRequestAction) =>
+        `/staff/forums/${enc(slug)}/requests/${enc(id)}/${action}`,
+      member: (slug: string, id: string) => `/staff/forums/${enc(slug)}/members/${enc(id)}`,
+      memberLeave: (slug: string, id: string) => `/staff/forums/${enc(slug)}/members/${enc(id)}/leave`,
+      newMeeting: (slug: string) => `/staff/forums/${enc(slug)}/meetings/new`,
+      meeting: (slug: string, id: string) => `/staff/forums/${enc(slug)}/meetings/${enc(id)}`,
+      meetingAction: (slug: string, id: string, action: ForumMeetingAction) =>
+        `/staff/forums/${enc(slug)}/meetings/${enc(id)}/${action}`,
+    },
+    api: {
+      forums: () => '/api/v1/forums',
+      requests: (slug: string) => `/api/v1/forums/${enc(slug)}/requests`,
+      requestAction: (slug: string, id: string, action: ForumRequestAction) =>
+        `/api/v1/forums/${enc(slug)}/requests/${enc(id)}/${action}`,
+      members: (slug: string) => `/api/v1/forums/${enc(slug)}/members`,
+      meetings: (slug: string) => `/api/v1/forums/${enc(slug)}/meetings`,
+      meetingAction: (slug: string, id: string, action: ForumMeetingAction) =>
+        `/api/v1/forums/${enc(slug)}/meetings/${enc(id)}/${action}`,
+    },
+  },
 } as const;
 
 export type ProgrammeActionStep = 'progress' | 'updates' | 'milestones' | 'links' | 'unlink';
 
 export type Open311Format = 'xml' | 'json';
+
+export type ForumRequestAction = 'approve' | 'contact' | 'decline';
+export type ForumMeetingAction = 'attendance' | 'minutes' | 'issues';
 
 export type ConcernAction =
   'status' | 'share' | 'assign' | 'note' | 'public-update' | 'merge' | 'redact' | 'close' | 'reply';

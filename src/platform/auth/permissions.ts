@@ -91,6 +91,8 @@ export const PERMISSIONS = {
   'programme.update': ['partnership_admin', 'triage_officer', 'agency_officer', 'cohesion_officer'],
   /** Tag concerns you can see with themes and link them to actions. */
   'programme.link': ['partnership_admin', 'triage_officer', 'cohesion_officer'],
+  /** Run community forums: join requests, members, meetings, attendance, issues raised. */
+  'forums.manage': ['partnership_admin', 'forum_facilitator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

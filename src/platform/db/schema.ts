@@ -13,3 +13,4 @@ export * from '../../capabilities/resettlement/resettlement.table.js';
 export * from '../../capabilities/places/places.table.js';
 export * from '../../capabilities/suggestions/suggestions.table.js';
 export * from '../../capabilities/programme/programme.table.js';
+export * from '../../capabilities/forums/forums.table.js';

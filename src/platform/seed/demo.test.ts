@@ -88,8 +88,17 @@ describe('demo seed', () => {
     const channels = (await query<{ channel: string }>('select distinct channel from concerns')).map(
       (r) => r.channel,
     );
-    // 'engagement': issues the demo cohesion officer heard and raised (engagement.seed.ts).
-    expect(channels.sort()).toEqual(['email', 'engagement', 'phone', 'third_party', 'walk_in', 'web']);
+    // 'engagement': issues the demo cohesion officer heard and raised (engagement.seed.ts); 'forum': issues
+    // raised at forum meetings (forums.demo.ts).
+    expect(channels.sort()).toEqual([
+      'email',
+      'engagement',
+      'forum',
+      'phone',
+      'third_party',
+      'walk_in',
+      'web',
+    ]);
     const [mix] = await query<{
       urgent: number;
       anonymous: number;

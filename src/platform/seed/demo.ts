@@ -17,6 +17,7 @@ import { seedResettlementDemo } from '../../capabilities/resettlement/resettleme
 import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
 import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
 import { seedProgrammeDemo } from '../../capabilities/programme/programme.demo.js';
+import { seedForumsDemo } from '../../capabilities/forums/forums.demo.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -233,6 +234,16 @@ export async function seedDemo(
       entityId: created.id,
       details: { concerns: rows.concerns.length },
     });
+  });
+  const staffRef = (key: StaffKey) => {
+    const s = STAFF.find((x) => x.key === key)!;
+    return { id: created.staff[staffEmail(key)]!, organisationId: created.organisations[s.organisation]! };
+  };
+  await seedForumsDemo(services, {
+    partnershipId: created.id,
+    facilitator: staffRef('facilitator'),
+    triage: staffRef('triage'),
+    organisations: { council: created.organisations.council!, police: created.organisations.police! },
   });
   // The directory caches partnerships; the new one must be served straight away.
   services.partnerships.refresh();

@@ -59,6 +59,9 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               ...(can(staff.roles, 'suggestions.manage')
                 ? [{ href: paths.suggestions.admin(), text: t('suggestions.nav.admin') }]
                 : []),
+              ...(staff.roles.some((r) => r === 'forum_facilitator' || r === 'partnership_admin')
+                ? [{ href: paths.forums.staff.list(), text: t('common.nav.staffForums') }]
+                : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
             ]
@@ -66,6 +69,7 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               { href: paths.share.start(), text: t('common.nav.share') },
               { href: paths.progress.form(), text: t('common.nav.progress') },
               { href: paths.youSaidWeDid.page(), text: t('programme.nav.youSaidWeDid') },
+              { href: paths.forums.list(), text: t('common.nav.forums') },
             ];
         for (const item of navigation) item.active = path === item.href || path.startsWith(`${item.href}/`);
         const html = opts.env.render(template, {
