@@ -24,6 +24,7 @@ import { concernsCapability } from './capabilities/concerns/index.js';
 import { staffCapability } from './capabilities/staff/index.js';
 import { emailCapability } from './capabilities/email/index.js';
 import { open311Capability } from './capabilities/open311/index.js';
+import { insightCapability } from './capabilities/insight/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(staffCapability, { services, config });
   await app.register(emailCapability, { services });
   await app.register(open311Capability, { services, db, config, i18n });
+  await app.register(insightCapability, { services, production: config.production });
 
   return app;
 }

@@ -8,6 +8,7 @@ import { createNotificationsService } from './capabilities/notifications/notific
 import { createShareService } from './capabilities/share/share.service.js';
 import { createStaffService } from './capabilities/staff/staff.service.js';
 import { createEmailService } from './capabilities/email/email.service.js';
+import { createInsightService } from './capabilities/insight/insight.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -30,6 +31,8 @@ export function buildServices(db: Database, config: Config) {
     share: createShareService(db, concerns),
     staff: createStaffService(db, { publicUrl: config.publicUrl, mailDomain: mailDomain(config.mailFrom) }),
     email: createEmailService(db, { concerns, partnerships }),
+    // Forum, engagement, programme and tension panels join here (see capabilities/insight/panels.ts).
+    insight: createInsightService(db),
   };
 }
 

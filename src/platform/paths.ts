@@ -50,6 +50,20 @@ export const paths = {
       attachment: (ref: string, id: string) => `/staff/concerns/${enc(ref)}/attachments/${enc(id)}`,
     },
   },
+  /** Partnership insight: dashboard, equality monitoring, population figures, exports. */
+  insight: {
+    dashboard: (query?: Record<string, string | undefined>) => withQuery('/staff/insight', query),
+    equality: (query?: Record<string, string | undefined>) => withQuery('/staff/insight/equality', query),
+    population: () => '/staff/insight/population',
+    exportFile: (query?: Record<string, string | undefined>) => withQuery('/staff/insight/export', query),
+    stylesheet: () => '/static/insight/insight.css',
+  },
+  /** Public open data: aggregate, suppressed counts. */
+  openData: {
+    page: () => '/open-data',
+    csv: () => '/open-data/concerns.csv',
+    json: () => '/open-data/concerns.json',
+  },
   /** Open311 GeoReport v2 (public API) and its administration page. */
   open311: {
     base: () => '/open311/v2',
@@ -75,6 +89,8 @@ export const paths = {
       `/api/v1/staff/${enc(id)}/${action}`,
     apiTokens: () => '/api/v1/api-tokens',
     apiTokenRevoke: (id: string) => `/api/v1/api-tokens/${enc(id)}/revoke`,
+    insightDashboard: () => '/api/v1/insight/dashboard',
+    insightEquality: () => '/api/v1/insight/equality',
   },
 } as const;
 

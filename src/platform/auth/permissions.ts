@@ -44,6 +44,16 @@ export const PERMISSIONS = {
   'equality.view': ['partnership_admin'],
   'audit.view': ['partnership_admin'],
   'staff.manage': ['partnership_admin'],
+  /** The partnership dashboard: aggregate, suppressed figures only, never a single concern. */
+  'insight.view': ['partnership_admin', 'analyst'],
+  /** Equality monitoring: aggregate special category figures, suppressed; every view is audited. */
+  'insight.equality': ['partnership_admin', 'analyst'],
+  /** Enter the reference population figures equality monitoring compares against. */
+  'insight.population': ['partnership_admin'],
+  /** Download the dashboard's tables as CSV or XLSX. */
+  'insight.export': ['partnership_admin', 'analyst'],
+  /** Download the triage queue (descriptions included) as CSV or XLSX. */
+  'concerns.export': ['partnership_admin', 'triage_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

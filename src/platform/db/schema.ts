@@ -7,3 +7,4 @@ export * from '../../capabilities/concerns/concerns.table.js';
 export * from '../../capabilities/share/share.table.js';
 export * from '../../capabilities/email/email.table.js';
 export * from '../../capabilities/open311/open311.table.js';
+export * from '../../capabilities/insight/insight.table.js';

@@ -11,6 +11,7 @@ import {
 import type { Targets } from '../../capabilities/concerns/targets.js';
 import type { Topic } from '../../capabilities/concerns/vocabulary.js';
 import { seedOpen311 } from '../../capabilities/open311/open311.service.js';
+import { seedInsightDemo } from '../../capabilities/insight/insight.seed.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -164,6 +165,8 @@ export async function seedDemo(
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
     // A known Open311 key, so the README's curl examples work out of the box.
     await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
+    // Reference population figures, so equality monitoring has something to compare with.
+    await seedInsightDemo(tx, created.id);
     await audit(
       tx,
       {

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type nunjucks from 'nunjucks';
 import type { I18n } from '../i18n/index.js';
 import { paths } from '../paths.js';
+import { can } from '../auth/permissions.js';
 
 export interface NavItem {
   href: string;
@@ -32,6 +33,9 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               { href: paths.staff.concerns.record(), text: t('common.nav.record') },
               ...(staff.roles.includes('partnership_admin')
                 ? [{ href: paths.staff.admin.staff(), text: t('common.nav.staffAdmin') }]
+                : []),
+              ...(can(staff.roles, 'insight.view')
+                ? [{ href: paths.insight.dashboard(), text: t('insight.nav') }]
                 : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
