@@ -314,11 +314,16 @@ export function equalityFigures(
         people !== undefined && popTotal > 0
           ? { state: 'shown', value: Math.round((1000 * people) / popTotal) / 10 }
           : { state: 'none' };
+      // Reach: 1 means the group raises concerns in proportion to its share of the population.
+      const reach: Cell =
+        shareOfSaid.state === 'shown' && popShare.state === 'shown' && popShare.value > 0
+          ? { state: 'shown', value: Math.round((100 * shareOfSaid.value) / popShare.value) / 100 }
+          : { state: 'none' };
       return {
         key: category,
         label: `share.equality.answers.${question}.${category}`,
         translate: true,
-        cells: [cell, shareOfSaid, popShare],
+        cells: [cell, shareOfSaid, popShare, reach],
       };
     });
     return {
@@ -331,6 +336,7 @@ export function equalityFigures(
         { key: 'concerns', label: 'insight.columns.concerns', unit: 'count' },
         { key: 'shareOfSaid', label: 'insight.columns.shareOfSaid', unit: 'percent' },
         { key: 'population', label: 'insight.columns.populationShare', unit: 'percent' },
+        { key: 'reach', label: 'insight.columns.reach', unit: 'ratio' },
       ],
       rows: [
         ...rowsOut,
@@ -338,14 +344,14 @@ export function equalityFigures(
           key: 'notSaid',
           label: 'insight.rows.notSaid',
           translate: true,
-          cells: [declined, { state: 'none' }, { state: 'none' }],
+          cells: [declined, { state: 'none' }, { state: 'none' }, { state: 'none' }],
         },
       ],
       totals: {
         key: 'total',
         label: 'insight.columns.total',
         translate: true,
-        cells: [series.total, { state: 'none' }, { state: 'none' }],
+        cells: [series.total, { state: 'none' }, { state: 'none' }, { state: 'none' }],
       },
       source: pop[0]?.source,
     };

@@ -7,7 +7,7 @@ import type { Published } from '../../platform/suppression.js';
  */
 export type Cell = Published | { state: 'none' };
 
-export type Unit = 'count' | 'percent' | 'days';
+export type Unit = 'count' | 'percent' | 'days' | 'ratio';
 
 export interface FigureColumn {
   key: string;
@@ -142,5 +142,6 @@ export function cellText(cell: Cell, unit: Unit, words: { small: string; withhel
   if (cell.state === 'none') return words.none;
   if (unit === 'percent') return `${cell.value.toFixed(1)}%`;
   if (unit === 'days') return cell.value.toFixed(1);
+  if (unit === 'ratio') return cell.value.toFixed(2);
   return String(cell.value);
 }

@@ -39,7 +39,7 @@ const figure = z.object({
   title: z.string(),
   description: z.string(),
   columns: z.array(
-    z.object({ key: z.string(), label: z.string(), unit: z.enum(['count', 'percent', 'days']) }),
+    z.object({ key: z.string(), label: z.string(), unit: z.enum(['count', 'percent', 'days', 'ratio']) }),
   ),
   rows: z.array(row),
   totals: row.nullable(),
