@@ -14,11 +14,12 @@ export interface Lookup {
   organisations: { id: string; name: string }[];
 }
 
-const KIND_COLUMNS = [
-  { key: 'concern', label: 'insight.columns.concerns', unit: 'count' as const },
-  { key: 'suggestion', label: 'insight.columns.suggestions', unit: 'count' as const },
-  { key: 'total', label: 'insight.columns.total', unit: 'count' as const },
-];
+/**
+ * Places and channels are published as one count each (concerns and suggestions together) with
+ * their total: splitting them by kind would add a column of near-empty cells, and hiding those
+ * would hide the counts that matter too.
+ */
+const RAISED_COLUMNS = [{ key: 'raised', label: 'insight.columns.raised', unit: 'count' as const }];
 const NO_AREA = '';
 
 function sum(list: readonly number[]) {
@@ -42,9 +43,16 @@ function countTable(
   };
 }
 
-function byKind(rowsOf: Map<string, { concern: number; suggestion: number }>, key: string): number[] {
-  const v = rowsOf.get(key);
-  return [v?.concern ?? 0, v?.suggestion ?? 0];
+/** One count per row with the total beneath, suppressed as a series. */
+function countSeries(
+  rowDefs: { key: string; label: string; translate?: boolean }[],
+  counts: number[],
+): { rows: FigureRow[]; totals: FigureRow } {
+  const series = suppressSeries(counts);
+  return {
+    rows: rowDefs.map((r, i) => ({ ...r, cells: [series.cells[i]!] })),
+    totals: { key: 'total', label: 'insight.columns.total', translate: true, cells: [series.total] },
+  };
 }
 
 export function dashboardFigures(
@@ -62,54 +70,48 @@ export function dashboardFigures(
   );
 
   // 2. Areas (wards) and their groups (districts), concerns and suggestions.
-  const areaCounts = new Map<string, { concern: number; suggestion: number }>();
+  const areaCounts = new Map<string, number>();
   for (const r of counts) {
     if (r.dimension !== 'area') continue;
     const key = r.areaId ?? NO_AREA;
-    const v = areaCounts.get(key) ?? { concern: 0, suggestion: 0 };
-    v[r.kind === 'suggestion' ? 'suggestion' : 'concern'] += r.n;
-    areaCounts.set(key, v);
+    areaCounts.set(key, (areaCounts.get(key) ?? 0) + r.n);
   }
   const areaRows = [
     ...lookup.areas.map((a) => ({ key: a.id, label: a.name })),
     { key: NO_AREA, label: 'insight.rows.noArea', translate: true },
   ];
-  const byArea = countTable(
+  const byArea = countSeries(
     areaRows,
-    areaRows.map((a) => byKind(areaCounts, a.key)),
+    areaRows.map((a) => areaCounts.get(a.key) ?? 0),
   );
   const groups = [...new Set(lookup.areas.map((a) => a.groupName))];
-  const groupCounts = new Map<string, { concern: number; suggestion: number }>();
+  const groupCounts = new Map<string, number>();
   for (const a of lookup.areas) {
-    const v = groupCounts.get(a.groupName) ?? { concern: 0, suggestion: 0 };
-    const c = areaCounts.get(a.id);
-    v.concern += c?.concern ?? 0;
-    v.suggestion += c?.suggestion ?? 0;
-    groupCounts.set(a.groupName, v);
+    groupCounts.set(a.groupName, (groupCounts.get(a.groupName) ?? 0) + (areaCounts.get(a.id) ?? 0));
   }
   const groupRows = [
     ...groups.map((g) => ({ key: g, label: g })),
     { key: NO_AREA, label: 'insight.rows.noArea', translate: true },
   ];
-  const byGroup = countTable(
+  const byGroup = countSeries(
     groupRows,
-    groupRows.map((g) => (g.key === NO_AREA ? byKind(areaCounts, NO_AREA) : byKind(groupCounts, g.key))),
+    groupRows.map((g) =>
+      g.key === NO_AREA ? (areaCounts.get(NO_AREA) ?? 0) : (groupCounts.get(g.key) ?? 0),
+    ),
   );
 
   // 3. Channels, and the sources staff recorded (the partner or forum it came through).
-  const channelCounts = new Map<string, { concern: number; suggestion: number }>();
+  const channelCounts = new Map<string, number>();
   const sourceCounts = new Map<string, number>();
   for (const r of counts) {
     if (r.dimension !== 'channel') continue;
     const key = r.channel ?? 'web';
-    const v = channelCounts.get(key) ?? { concern: 0, suggestion: 0 };
-    v[r.kind === 'suggestion' ? 'suggestion' : 'concern'] += r.n;
-    channelCounts.set(key, v);
+    channelCounts.set(key, (channelCounts.get(key) ?? 0) + r.n);
     if (r.source) sourceCounts.set(`${key}|${r.source}`, (sourceCounts.get(`${key}|${r.source}`) ?? 0) + r.n);
   }
-  const byChannel = countTable(
+  const byChannel = countSeries(
     CHANNELS.map((c) => ({ key: c, label: `concerns.vocab.channel.${c}`, translate: true })),
-    CHANNELS.map((c) => byKind(channelCounts, c)),
+    CHANNELS.map((c) => channelCounts.get(c) ?? 0),
   );
   const sources = [...sourceCounts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
   const sourceSeries = suppressSeries(sources.map(([, n]) => n));
@@ -164,8 +166,8 @@ export function dashboardFigures(
       title: 'insight.figures.byDistrict.title',
       description: 'insight.figures.byDistrict.description',
       rowHeader: 'insight.columns.district',
-      charts: [{ kind: 'bar', from: 2 }],
-      columns: KIND_COLUMNS,
+      charts: [{ kind: 'bar', from: 0 }],
+      columns: RAISED_COLUMNS,
       ...byGroup,
     },
     {
@@ -174,7 +176,7 @@ export function dashboardFigures(
       description: 'insight.figures.byArea.description',
       rowHeader: 'insight.columns.area',
       charts: [],
-      columns: KIND_COLUMNS,
+      columns: RAISED_COLUMNS,
       ...byArea,
       // Busiest first, so the areas that raised most are at the top; suppressed rows sort as small.
       rows: sortByLast(byArea.rows),
@@ -184,8 +186,8 @@ export function dashboardFigures(
       title: 'insight.figures.byChannel.title',
       description: 'insight.figures.byChannel.description',
       rowHeader: 'insight.columns.channel',
-      charts: [{ kind: 'bar', from: 2 }],
-      columns: KIND_COLUMNS,
+      charts: [{ kind: 'bar', from: 0 }],
+      columns: RAISED_COLUMNS,
       ...byChannel,
     },
     {

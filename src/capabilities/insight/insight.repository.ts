@@ -90,13 +90,13 @@ export const insightRepository = {
     }>(
       tx,
       sql`select grouping(period) as g_time, grouping(area_id) as g_area, grouping(channel) as g_channel,
-            period, topic, area_id, kind, channel, source, urgent, count(*)::int as n
+            period, topic, area_id, null::text as kind, channel, source, urgent, count(*)::int as n
           from (
             select to_char(date_trunc(${unit}, c.created_at at time zone 'Europe/London'), 'YYYY-MM-DD') as period,
               c.topic, c.area_id, c.kind, c.channel, c.source, c.urgent
             from concerns c where ${inRange(partnershipId, f)}
           ) x
-          group by grouping sets ((period, topic), (area_id, kind), (channel, source, kind), (urgent))`,
+          group by grouping sets ((period, topic), (area_id), (channel, source), (urgent))`,
     );
     return result.map((r) => ({
       dimension:

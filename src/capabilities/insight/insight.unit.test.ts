@@ -238,10 +238,10 @@ describe('dashboard figures', () => {
   it('counts topics by period, with totals, and hides the small ones', () => {
     const f = byId('overTime');
     const hate = f.rows.find((r) => r.key === 'hate_harassment')!;
-    expect(hate.cells[0]).toEqual({ state: 'shown', value: 12 });
     expect(hate.cells[1]).toEqual({ state: 'small' });
-    expect(f.totals!.cells[0]).toEqual({ state: 'shown', value: 12 });
+    expect(hate.cells[3]).toEqual({ state: 'shown', value: 15 });
     expect(f.totals!.cells[3]).toEqual({ state: 'shown', value: 24 });
+    expect(f.columns.map((c) => c.key)).toEqual([...lookup.periods, 'total']);
   });
 
   it('groups wards into their districts', () => {
@@ -252,8 +252,9 @@ describe('dashboard figures', () => {
       'South Northamptonshire',
       'insight.rows.noArea',
     ]);
-    expect(f.rows[0]!.cells[2]).toEqual({ state: 'shown', value: 20 });
-    expect(f.rows[1]!.cells[2]).toEqual({ state: 'small' });
+    expect(f.rows[0]!.cells[0]).toEqual({ state: 'shown', value: 20 });
+    expect(f.rows[1]!.cells[0]).toEqual({ state: 'small' });
+    expect(f.totals!.cells[0]).toEqual({ state: 'shown', value: 24 });
   });
 
   it('lists wards busiest first', () => {
