@@ -6,5 +6,5 @@ SELECT heard_enable_tenant_rls('insight_population');
 -- alone (an index-only scan) instead of reading a million wide rows with their descriptions.
 -- Hand-written (not in concerns.table.ts) because it belongs to insight, not to the concern workflow.
 CREATE INDEX IF NOT EXISTS "insight_concerns_dashboard" ON "concerns" USING btree ("partnership_id", "created_at")
-  INCLUDE ("kind", "topic", "area_id", "channel", "urgent", "lead_organisation_id", "private",
+  INCLUDE ("topic", "area_id", "channel", "source", "urgent", "lead_organisation_id", "private",
            "first_response_at", "acknowledge_due_at", "respond_due_at", "closed_at");
