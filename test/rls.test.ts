@@ -90,6 +90,17 @@ async function populate(p: Partnership): Promise<void> {
       purpose: 'test',
     });
   });
+  await services.insight.savePopulation(
+    {
+      partnershipId: p.id,
+      staffId: p.staff[p.email('admin')]!,
+      organisationId: p.organisations.council!,
+      roles: ['partnership_admin'],
+      label: 'admin',
+      correlationId: 'rls-test',
+    },
+    { characteristic: 'disability', source: 'Census 2021', figures: { yes: 166, no: 834 } },
+  );
 }
 
 async function countAs(partnershipId: string, table: string, where?: string): Promise<number> {
