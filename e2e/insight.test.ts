@@ -104,6 +104,8 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
   });
 
   it('sees whether the police and the council met their response targets', async () => {
+    await page.locator('#filter-topic').selectOption({ label: 'Any' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByRole('link', { name: 'the last 12 months' }).click();
     await check('dashboard, last 12 months');
     const from = await page.locator('#filter-from').inputValue();
