@@ -9,11 +9,13 @@
  *       baseline, driven the same way (same count, same concurrency).
  *   (b) triage queue: services.concerns.queue for a triage officer at 100k and 1M concerns, with p50
  *       and p95 over repeated calls.
+ *   (c) partnership dashboard: services.insight.dashboard's default view at 1M concerns on PostgreSQL,
+ *       against the naive queries for the same figures (scripts/bench-insight.ts).
  *
  * Environment: BENCH_SCALE (default 1; 0.1 runs a tenth of everything), BENCH_DATABASE_URL or
  * DATABASE_URL (a PostgreSQL server where a throwaway database may be created; default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_PGLITE_1M=1 (also run the 1M queue on PGlite),
- * BENCH_EXPLAIN=1 (print the PostgreSQL plans in full, for every query), BENCH_ONLY=intake|queue,
+ * BENCH_EXPLAIN=1 (print the PostgreSQL plans in full, for every query), BENCH_ONLY=intake|queue|dashboard,
  * BENCH_TRY_INDEXES=1 (measure the PostgreSQL queue again with the indexes scripts/README.md suggests).
  * See scripts/README.md.
  */
@@ -38,6 +40,7 @@ import { concerns } from '../src/capabilities/concerns/concerns.table.js';
 import { generateReference } from '../src/capabilities/concerns/reference.js';
 import { dueDates } from '../src/capabilities/concerns/targets.js';
 import type { QueueRequest } from '../src/capabilities/concerns/concerns.service.js';
+import { dashboardBench } from './bench-insight.js';
 
 const SCALE = Math.max(Number(process.env.BENCH_SCALE ?? 1) || 1, 0.001);
 const PG_URL =
@@ -834,15 +837,19 @@ async function main() {
   if (!withPostgres) out(`PostgreSQL at ${PG_URL} is not reachable: PostgreSQL runs are left out.\n`);
   const only = process.env.BENCH_ONLY;
   try {
-    if (only !== 'queue') {
+    if (only !== 'queue' && only !== 'dashboard') {
       if (withPostgres) await intake('postgres');
       await intake('pglite');
     }
-    if (only !== 'intake') {
+    if (only !== 'intake' && only !== 'dashboard') {
       if (withPostgres) await queue('postgres', QUEUE_SIZES);
       await queue('pglite', process.env.BENCH_PGLITE_1M === '1' ? QUEUE_SIZES : QUEUE_SIZES.slice(0, 1));
       if (process.env.BENCH_PGLITE_1M !== '1')
         out('(PGlite at 1M concerns is left out by default; BENCH_PGLITE_1M=1 runs it.)\n');
+    }
+    if ((only === undefined || only === 'dashboard') && withPostgres) {
+      const kit = { out, fmt, count, freshPostgres, bulkLoad, settle, percentile };
+      await dashboardBench(kit, QUEUE_SIZES[QUEUE_SIZES.length - 1]!);
     }
   } finally {
     await cleanup();

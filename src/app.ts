@@ -31,6 +31,7 @@ import { placesCapability } from './capabilities/places/index.js';
 import { suggestionsCapability } from './capabilities/suggestions/index.js';
 import { programmeCapability } from './capabilities/programme/index.js';
 import { forumsCapability } from './capabilities/forums/index.js';
+import { insightCapability } from './capabilities/insight/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
   });
   await app.register(forumsCapability, { services, config });
+  await app.register(insightCapability, { services, production: config.production });
 
   return app;
 }

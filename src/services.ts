@@ -15,6 +15,7 @@ import { createPlacesService, locateArea } from './capabilities/places/places.se
 import { createSuggestionsService } from './capabilities/suggestions/suggestions.service.js';
 import { createProgrammeService } from './capabilities/programme/programme.service.js';
 import { createForumsService } from './capabilities/forums/forums.service.js';
+import { createInsightService } from './capabilities/insight/insight.service.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -49,6 +50,8 @@ export function buildServices(db: Database, config: Config) {
       mailFrom: config.mailFrom,
     }),
     forums: createForumsService(db, { concerns }),
+    // Forum, engagement, programme and tension panels join here (see capabilities/insight/panels.ts).
+    insight: createInsightService(db),
   };
 }
 

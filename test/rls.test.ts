@@ -211,6 +211,18 @@ async function populate(p: Partnership): Promise<void> {
     summary: 'Dark path',
     details: 'The path is dark',
   });
+  // Insight: reference population figures for equality monitoring.
+  await services.insight.savePopulation(
+    {
+      partnershipId: p.id,
+      staffId: p.staff[p.email('admin')]!,
+      organisationId: p.organisations.council!,
+      roles: ['partnership_admin'],
+      label: 'admin',
+      correlationId: 'rls-test',
+    },
+    { characteristic: 'disability', source: 'Census 2021', figures: { yes: 166, no: 834 } },
+  );
   await populateProgramme(p, created.id);
 }
 

@@ -99,6 +99,20 @@ export const paths = {
         withQuery(`/staff/tension/reports/${enc(id)}`, query),
     },
   },
+  /** Partnership insight: dashboard, equality monitoring, population figures, exports. */
+  insight: {
+    dashboard: (query?: Record<string, string | undefined>) => withQuery('/staff/insight', query),
+    equality: (query?: Record<string, string | undefined>) => withQuery('/staff/insight/equality', query),
+    population: () => '/staff/insight/population',
+    exportFile: (query?: Record<string, string | undefined>) => withQuery('/staff/insight/export', query),
+    stylesheet: () => '/static/insight/insight.css',
+  },
+  /** Public open data: aggregate, suppressed counts. */
+  openData: {
+    page: () => '/open-data',
+    csv: () => '/open-data/concerns.csv',
+    json: () => '/open-data/concerns.json',
+  },
   /** Open311 GeoReport v2 (public API) and its administration page. */
   open311: {
     base: () => '/open311/v2',
@@ -213,6 +227,8 @@ export const paths = {
     programmeActionDo: (id: string, what: 'progress' | 'updates' | 'links') =>
       `/api/v1/programme/actions/${enc(id)}/${what}`,
     programmePack: () => '/api/v1/programme/pack',
+    insightDashboard: () => '/api/v1/insight/dashboard',
+    insightEquality: () => '/api/v1/insight/equality',
   },
   /** Community forums: the public forums webpage, join requests, calendars, and the facilitators' pages. */
   forums: {

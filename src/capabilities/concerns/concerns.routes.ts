@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { staffActor, type Actor } from '../../platform/auth/actor.js';
 import { requireAnyPermission, requireStaff } from '../../platform/auth/auth.plugin.js';
+import { can } from '../../platform/auth/permissions.js';
 import { parseForm, type FieldError } from '../../platform/forms.js';
 import { paths, type ConcernAction } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
@@ -182,6 +183,11 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
           ? paths.staff.concerns.queue({ ...current, cursor: result.nextCursor })
           : undefined,
         firstUrl: q.cursor ? paths.staff.concerns.queue(current) : undefined,
+        // Downloading the list (insight capability) is for those who see every concern.
+        exportUrl:
+          can(a.roles, 'concerns.export') && can(a.roles, 'concerns.viewAll')
+            ? paths.insight.exportFile({ list: 'queue', ...current })
+            : undefined,
       });
     },
   );

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { staffActor, type StaffPrincipal } from '../../platform/auth/actor.js';
 import { PASSWORD_STAGE_MS, type CodeOutcome } from '../../platform/auth/auth.service.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
-import { ROLES } from '../../platform/auth/permissions.js';
+import { can, ROLES } from '../../platform/auth/permissions.js';
 import { otpauthUri } from '../../platform/auth/totp.js';
 import { parseForm, type FieldError } from '../../platform/forms.js';
 import { paths, withQuery } from '../../platform/paths.js';
@@ -51,15 +51,24 @@ export function groupSecret(secret: string): string {
   return (secret.match(/.{1,4}/g) ?? []).join(' ');
 }
 
+/** Where a signed-in member of staff starts: the queue, or the dashboard for analysts, who cannot open it. */
+function landingPage(roles: readonly string[]): string {
+  const queue = (['concerns.viewAll', 'concerns.viewShared', 'concerns.work'] as const).some((p) =>
+    can(roles, p),
+  );
+  return !queue && can(roles, 'insight.view') ? paths.insight.dashboard() : paths.staff.concerns.queue();
+}
+
 export function staffRoutes(app: FastifyInstance, services: Services) {
   const actor = (request: FastifyRequest) => staffActor(request.staff!, request.correlationId);
 
   // ---------------------------------------------------------------------------------------------
   // Signing in
 
-  app.get(paths.staff.home(), async (request, reply) =>
-    reply.redirect(request.staff ? paths.staff.concerns.queue() : paths.staff.signIn()),
-  );
+  app.get(paths.staff.home(), async (request, reply) => {
+    if (!request.staff) return reply.redirect(paths.staff.signIn());
+    return reply.redirect(landingPage(request.staff.roles));
+  });
 
   function renderSignIn(
     reply: FastifyReply,
@@ -161,7 +170,7 @@ export function staffRoutes(app: FastifyInstance, services: Services) {
       );
     }
     reply.setSessionCookie(outcome.token);
-    return reply.redirect(paths.staff.concerns.queue());
+    return reply.redirect(landingPage(pending.principal.roles));
   });
 
   async function renderSetUp(
@@ -220,7 +229,7 @@ export function staffRoutes(app: FastifyInstance, services: Services) {
     }
     await services.staff.recordSecondFactorSetUp(pending.principal, request.correlationId);
     reply.setSessionCookie(outcome.token);
-    return reply.redirect(paths.staff.concerns.queue());
+    return reply.redirect(landingPage(pending.principal.roles));
   });
 
   // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,16 @@ export const PERMISSIONS = {
   'programme.link': ['partnership_admin', 'triage_officer', 'cohesion_officer'],
   /** Run community forums: join requests, members, meetings, attendance, issues raised. */
   'forums.manage': ['partnership_admin', 'forum_facilitator'],
+  /** The partnership dashboard: aggregate, suppressed figures only, never a single concern. */
+  'insight.view': ['partnership_admin', 'analyst'],
+  /** Equality monitoring: aggregate special category figures, suppressed; every view is audited. */
+  'insight.equality': ['partnership_admin', 'analyst'],
+  /** Enter the reference population figures equality monitoring compares against. */
+  'insight.population': ['partnership_admin'],
+  /** Download the dashboard's tables as CSV or XLSX. */
+  'insight.export': ['partnership_admin', 'analyst'],
+  /** Download the triage queue (descriptions included) as CSV or XLSX. */
+  'concerns.export': ['partnership_admin', 'triage_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

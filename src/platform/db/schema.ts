@@ -14,3 +14,4 @@ export * from '../../capabilities/places/places.table.js';
 export * from '../../capabilities/suggestions/suggestions.table.js';
 export * from '../../capabilities/programme/programme.table.js';
 export * from '../../capabilities/forums/forums.table.js';
+export * from '../../capabilities/insight/insight.table.js';

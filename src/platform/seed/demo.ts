@@ -18,6 +18,7 @@ import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
 import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
 import { seedProgrammeDemo } from '../../capabilities/programme/programme.demo.js';
 import { seedForumsDemo } from '../../capabilities/forums/forums.demo.js';
+import { seedInsightDemo } from '../../capabilities/insight/insight.seed.js';
 import { audit } from '../audit/audit.service.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
@@ -171,6 +172,8 @@ export async function seedDemo(
     await insertInChunks(rows.events, 1000, (chunk) => tx.insert(concernEvents).values(chunk));
     // A known Open311 key, so the README's curl examples work out of the box.
     await seedOpen311(tx, created.id, { name: 'Demo Open311 client', secret: 'demo-open311-key' });
+    // Reference population figures, so equality monitoring has something to compare with.
+    await seedInsightDemo(tx, created.id);
     await seedProgrammeDemo(tx, {
       partnershipId: created.id,
       organisations: Object.fromEntries(

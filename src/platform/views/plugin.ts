@@ -62,6 +62,9 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
               ...(staff.roles.some((r) => r === 'forum_facilitator' || r === 'partnership_admin')
                 ? [{ href: paths.forums.staff.list(), text: t('common.nav.staffForums') }]
                 : []),
+              ...(can(staff.roles, 'insight.view')
+                ? [{ href: paths.insight.dashboard(), text: t('insight.nav') }]
+                : []),
               { href: paths.staff.apiTokens(), text: t('common.nav.apiTokens') },
               { href: paths.staff.signOut(), text: t('common.nav.signOut') },
             ]

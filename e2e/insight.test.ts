@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { totp } from '../src/platform/auth/totp.js';
+import { DEMO_SLUG } from '../src/platform/seed/demo.js';
+import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
+
+/**
+ * An analyst answers the partnership's three questions from Heard alone, on the demo data: which
+ * areas raised the most hate-related concerns last quarter; whether the police and the council met
+ * their response targets; whether disabled residents are being reached compared with the
+ * population. Every figure read off the page is checked against the database, and axe checks every
+ * page: the dashboard, equality monitoring, an export's warning, the population figures and the
+ * public open data.
+ */
+let heard: RunningHeard;
+let browser: Browser;
+let page: Page;
+let partnershipId: string;
+const violations: string[] = [];
+
+async function check(where: string) {
+  await page.waitForLoadState('load');
+  expect(await page.title(), where).not.toMatch(/^Error:/);
+  violations.push(...(await axeViolations(page)));
+}
+
+async function query<T>(text: ReturnType<typeof sql>): Promise<T[]> {
+  return heard.db.system(async (tx) => ((await tx.execute(text)) as unknown as { rows: T[] }).rows);
+}
+
+/** A figure's table on the page: the header row, then each row as text. */
+async function table(id: string): Promise<string[][]> {
+  return page
+    .locator(`#table-${id} tr`)
+    .evaluateAll((rows) =>
+      rows.map((r) =>
+        Array.from(r.querySelectorAll('th, td')).map((c) =>
+          (c.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        ),
+      ),
+    );
+}
+
+async function signIn(email: string) {
+  await page.goto(`${heard.baseUrl}/staff/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(heard.config.demoPassword);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Code').fill(totp(heard.config.demoTotpSecret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+beforeAll(async () => {
+  heard = await startHeard();
+  browser = await launchBrowser();
+  page = await (await browser.newContext()).newPage();
+  const [p] = await query<{ id: string }>(sql`select id from partnerships where slug = ${DEMO_SLUG}`);
+  partnershipId = p!.id;
+  // Seeding the demo takes a while on a busy machine.
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await heard?.close();
+});
+
+describe('an analyst answers the partnership’s questions from Heard alone', () => {
+  it('signs in and lands on the dashboard', async () => {
+    await signIn('analyst@demo.heard.test');
+    await page.waitForURL(/\/staff\/insight/);
+    await check('dashboard');
+    expect(await page.getByRole('heading', { level: 1, name: 'Partnership dashboard' }).count()).toBe(1);
+    // Charts are images with a name, each beside its table.
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(3);
+  });
+
+  it('finds which areas raised the most hate-related concerns last quarter', async () => {
+    await page.getByRole('link', { name: 'the last full quarter' }).click();
+    await page.locator('#filter-topic').selectOption({ label: 'Hate, prejudice or harassment' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await check('dashboard, hate last quarter');
+    const from = await page.locator('#filter-from').inputValue();
+    const to = await page.locator('#filter-to').inputValue();
+    const truth = await query<{ area: string | null; n: number }>(sql`
+      select a.group_name as area, count(*)::int as n from concerns c left join areas a on a.id = c.area_id
+      where c.partnership_id = ${partnershipId} and c.topic = 'hate_harassment'
+        and c.created_at >= (${from}::date::timestamp at time zone 'Europe/London')
+        and c.created_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')
+      group by 1`);
+    const rows = (await table('byDistrict')).slice(1, -1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [label, cell] of rows) {
+      const n = truth.find((t) => (t.area ?? 'No area given') === label)?.n ?? 0;
+      // Each published figure is the true count, or hides a count it is allowed to hide.
+      if (cell === '<5') expect(n, label).toBeLessThan(5);
+      else if (cell === 'withheld') expect(n, label).toBeGreaterThanOrEqual(0);
+      else expect(Number(cell), label).toBe(n);
+    }
+    // The busiest area by the figures shown is the busiest in fact.
+    const shown = rows.filter((r) => /^\d+$/.test(r[1]!)).sort((x, y) => Number(y[1]) - Number(x[1]));
+    const busiest = [...truth].sort((x, y) => y.n - x.n)[0]!;
+    if (shown.length > 0) expect(shown[0]![0]).toBe(busiest.area ?? 'No area given');
+  });
+
+  it('sees whether the police and the council met their response targets', async () => {
+    await page.locator('#filter-topic').selectOption({ label: 'Any' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('link', { name: 'the last 12 months' }).click();
+    await check('dashboard, last 12 months');
+    const from = await page.locator('#filter-from').inputValue();
+    const to = await page.locator('#filter-to').inputValue();
+    const rows = await table('responseTimes');
+    for (const name of ['Northamptonshire Police', 'West Northamptonshire Council']) {
+      const row = rows.find((r) => r[0] === name)!;
+      expect(row, name).toBeDefined();
+      const [truth] = await query<{ due: number; within: number }>(sql`
+        select (count(*) filter (where c.first_response_at is not null or c.acknowledge_due_at < now()))::int as due,
+          (count(*) filter (where c.first_response_at <= c.acknowledge_due_at))::int as within
+        from concerns c join organisations o on o.id = c.lead_organisation_id
+        where c.partnership_id = ${partnershipId} and o.name = ${name}
+          and c.created_at >= (${from}::date::timestamp at time zone 'Europe/London')
+          and c.created_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')`);
+      // "First response within target" is a percentage the analyst can read, and it is right.
+      expect(row[3], name).toMatch(/^\d+\.\d%$/);
+      expect(Number(row[3]!.replace('%', ''))).toBeCloseTo((100 * truth!.within) / truth!.due, 1);
+    }
+  });
+
+  it('sees whether disabled residents are being reached compared with the population', async () => {
+    await page.getByRole('link', { name: 'Equality monitoring' }).first().click();
+    await check('equality monitoring');
+    const rows = await table('equality-disability');
+    const yes = rows.find((r) => r[0] === 'Yes')!;
+    // Concerns, share of those who said, share of the population (Census-shaped demo figures), reach.
+    expect(yes[3]).toBe('16.6%');
+    expect(yes[4]).toMatch(/^\d+\.\d\d$/);
+    const reach = Number(yes[4]);
+    const share = Number(yes[2]!.replace('%', ''));
+    expect(reach).toBeCloseTo(share / 16.6, 1);
+    const [audited] = await query<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where partnership_id = ${partnershipId} and action = 'insight.equality.viewed'`,
+    );
+    expect(audited!.n).toBeGreaterThan(0);
+  });
+
+  it('is warned about personal data before downloading a table', async () => {
+    await page
+      .getByRole('link', { name: /Download this table/ })
+      .first()
+      .click();
+    await check('export warning');
+    expect(await page.getByText('Your download is recorded in the audit log.').count()).toBe(1);
+  });
+});
+
+describe('admins and the public', () => {
+  it('an admin sees the population figures page', async () => {
+    page = await (await browser.newContext()).newPage();
+    await signIn('admin@demo.heard.test');
+    await page.goto(`${heard.baseUrl}/staff/insight/population`);
+    await check('population figures');
+    expect(await page.locator('#pop-disability-yes').inputValue()).toBe('70700');
+    await page.locator('#pop-disability-yes').fill('a lot');
+    await page.getByRole('button', { name: 'Save Disability figures' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.title()).toMatch(/^Error:/);
+    violations.push(...(await axeViolations(page)));
+  });
+
+  it('a resident reads the open data page and finds the licence', async () => {
+    page = await (await browser.newContext()).newPage();
+    await page.goto(`${heard.baseUrl}/open-data`);
+    await check('open data');
+    expect(await page.getByRole('link', { name: 'Read the Open Government Licence v3.0' }).count()).toBe(1);
+    const csv = await page.request.get(`${heard.baseUrl}/open-data/concerns.csv`);
+    const counts = (await csv.text())
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',').at(-1)!);
+    expect(counts.length).toBeGreaterThan(0);
+    for (const c of counts) if (/^\d+$/.test(c)) expect(Number(c) === 0 || Number(c) >= 5).toBe(true);
+  });
+
+  it('has no accessibility violations on any page visited', () => {
+    expect(violations).toEqual([]);
+  });
+});
