@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { totp } from '../src/platform/auth/totp.js';
 import { outbox } from '../src/platform/mail/outbox.table.js';
-import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
+import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode } from './support.js';
 
 /**
  * The cohesion officer in the field, on a phone: the engagement log (two issues heard that become
@@ -41,7 +40,7 @@ async function signIn(p: Page, email: string) {
   await p.getByLabel('Email address').fill(email);
   await p.getByLabel('Password', { exact: true }).fill(heard.config.demoPassword);
   await p.getByRole('button', { name: 'Continue' }).click();
-  await p.getByLabel('Code').fill(totp(heard.config.demoTotpSecret));
+  await p.getByLabel('Code').fill(await unusedCode(heard, email));
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.waitForURL(/\/staff\//);
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { totp } from '../src/platform/auth/totp.js';
 import { DEMO_SLUG } from '../src/platform/seed/demo.js';
-import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
+import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode } from './support.js';
 
 /**
  * An analyst answers the partnership's three questions from Heard alone, on the demo data: which
@@ -47,7 +46,7 @@ async function signIn(email: string) {
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(heard.config.demoPassword);
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Code').fill(totp(heard.config.demoTotpSecret));
+  await page.getByLabel('Code').fill(await unusedCode(heard, email));
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { totp } from '../src/platform/auth/totp.js';
 import { createI18n } from '../src/platform/i18n/index.js';
 import { rateText } from '../src/capabilities/resettlement/resettlement.export.js';
-import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
+import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode } from './support.js';
 
 /**
  * A household's journey, as the demo caseworker works it in Chromium: a Homes for Ukraine household
@@ -68,7 +67,7 @@ describe('a resettlement household’s journey in a real browser', () => {
     await page.getByLabel('Email address').fill('caseworker@demo.heard.test');
     await page.getByLabel('Password', { exact: true }).fill(heard.config.demoPassword);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Code').fill(totp(heard.config.demoTotpSecret));
+    await page.getByLabel('Code').fill(await unusedCode(heard, 'caseworker@demo.heard.test'));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/staff\//);
     await page.getByRole('link', { name: 'Resettlement', exact: true }).click();

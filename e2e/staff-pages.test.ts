@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { totp } from '../src/platform/auth/totp.js';
 import { outbox } from '../src/platform/mail/outbox.table.js';
-import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
+import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode } from './support.js';
 
 /**
  * Every staff page, as an administrator uses them in Chromium: the queue with filters, a concern with
@@ -42,7 +41,7 @@ describe('staff pages in a real browser', () => {
     await page.getByLabel('Password', { exact: true }).fill(heard.config.demoPassword);
     await page.getByRole('button', { name: 'Continue' }).click();
     await check('code');
-    await page.getByLabel('Code').fill(totp(heard.config.demoTotpSecret));
+    await page.getByLabel('Code').fill(await unusedCode(heard, 'admin@demo.heard.test'));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/staff\/concerns/);
     await check('queue');

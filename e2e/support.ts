@@ -8,6 +8,7 @@ import type { Database } from '../src/platform/db/index.js';
 import { buildServices, type Services } from '../src/services.js';
 import { seedDemo } from '../src/platform/seed/demo.js';
 import { createTestDatabase } from '../test/helpers/db.js';
+import { totp } from '../src/platform/auth/totp.js';
 
 export interface RunningHeard {
   app: FastifyInstance;
@@ -65,4 +66,22 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return result.violations.map(
     (v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
+}
+
+const lastStepUsed = new Map<string, number>();
+
+/**
+ * A sign-in code this account has not used yet. Heard refuses a code replayed within its 30-second
+ * step, so a second sign-in by the same account in the same step waits for the next one.
+ */
+export async function unusedCode(heard: RunningHeard, email: string): Promise<string> {
+  for (;;) {
+    const now = Date.now();
+    const step = Math.floor(now / 30_000);
+    if (lastStepUsed.get(email) !== step) {
+      lastStepUsed.set(email, step);
+      return totp(heard.config.demoTotpSecret, now);
+    }
+    await new Promise((resolve) => setTimeout(resolve, (step + 1) * 30_000 - now + 100));
+  }
 }
