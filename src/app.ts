@@ -32,6 +32,7 @@ import { suggestionsCapability } from './capabilities/suggestions/index.js';
 import { programmeCapability } from './capabilities/programme/index.js';
 import { forumsCapability } from './capabilities/forums/index.js';
 import { insightCapability } from './capabilities/insight/index.js';
+import { accessibilityCapability } from './capabilities/accessibility/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(forumsCapability, { services, config });
   await app.register(insightCapability, { services, production: config.production });
+  await app.register(accessibilityCapability);
 
   return app;
 }

@@ -6,6 +6,7 @@ const enc = encodeURIComponent;
 
 export const paths = {
   home: () => '/',
+  accessibility: () => '/accessibility',
   health: () => '/health',
   share: {
     start: () => '/share',

@@ -1,9 +1,10 @@
+import { intlLocale } from '../../platform/i18n/index.js';
 /**
  * How meeting times read on pages: "Thursday 3 December 2026, 6pm to 8pm", always London time,
  * because that is where the meetings are and what people expect to see.
  */
 function formatter(lang: string, options: Intl.DateTimeFormatOptions) {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { timeZone: 'Europe/London', ...options });
+  return new Intl.DateTimeFormat(intlLocale(lang), { timeZone: 'Europe/London', ...options });
 }
 
 export function meetingDay(d: Date, lang: string): string {

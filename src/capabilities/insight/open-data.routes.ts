@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { intlLocale } from '../../platform/i18n/index.js';
 import { paths } from '../../platform/paths.js';
 import { TOPICS } from '../concerns/vocabulary.js';
 import { toCsv } from './export.js';
@@ -35,9 +36,11 @@ export function openDataPages(app: FastifyInstance, insight: InsightService) {
         const areas = [...new Set(rows.map((r) => r.area))];
         return {
           month,
-          label: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-            new Date(`${month}-01T12:00:00Z`),
-          ),
+          label: new Intl.DateTimeFormat(intlLocale(request.lang), {
+            month: 'long',
+            year: 'numeric',
+            timeZone: 'UTC',
+          }).format(new Date(`${month}-01T12:00:00Z`)),
           topics: TOPICS.map((topic) => t(`share.vocab.topic.${topic}`)),
           rows: areas.map((area) => ({
             area: area ?? t('insight.rows.noArea'),

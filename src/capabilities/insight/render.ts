@@ -1,4 +1,4 @@
-import type { Translate } from '../../platform/i18n/index.js';
+import { intlLocale, type Translate } from '../../platform/i18n/index.js';
 import { barChart, columnChart, type ChartBar } from './charts.js';
 import { cellText, valueOf, type Cell, type Figure, type Unit } from './figures.js';
 
@@ -33,7 +33,7 @@ export interface RenderedFigure {
 
 function periodLabel(day: string, lang: string, month: boolean): string {
   const d = new Date(`${day}T12:00:00Z`);
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+  return new Intl.DateTimeFormat(intlLocale(lang), {
     timeZone: 'UTC',
     ...(month ? { month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short' }),
   }).format(d);

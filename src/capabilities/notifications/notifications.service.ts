@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { audit } from '../../platform/audit/audit.service.js';
 import type { Database, Tx } from '../../platform/db/index.js';
-import { createI18n, type I18n, type Translate } from '../../platform/i18n/index.js';
+import { createI18n, intlLocale, type I18n, type Translate } from '../../platform/i18n/index.js';
 import { enqueueMail, mailDomain, type OutgoingMail } from '../../platform/mail/mailer.js';
 import { outboxRepository } from '../../platform/mail/outbox.repository.js';
 import { paths } from '../../platform/paths.js';
@@ -56,7 +56,7 @@ function londonHour(at: Date): number {
 function formatDate(at: Date, lang: string): string {
   let format = longDateFormats.get(lang);
   if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+    format = new Intl.DateTimeFormat(intlLocale(lang), {
       dateStyle: 'long',
       timeZone: 'Europe/London',
     });

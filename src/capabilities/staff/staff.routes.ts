@@ -1,3 +1,4 @@
+import { intlLocale } from '../../platform/i18n/index.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { staffActor, type StaffPrincipal } from '../../platform/auth/actor.js';
@@ -35,7 +36,7 @@ function query(request: FastifyRequest): Record<string, string | undefined> {
 /** "2:33pm": the lockout's end rounded up to the minute, in UK time, as GOV.UK writes times. */
 export function lockedUntilText(until: Date, lang: string): string {
   const rounded = new Date(Math.ceil(until.getTime() / 60_000) * 60_000);
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+  return new Intl.DateTimeFormat(intlLocale(lang), {
     hour: 'numeric',
     minute: '2-digit',
     hour12: true,

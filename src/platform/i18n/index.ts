@@ -7,8 +7,31 @@ import { fileURLToPath } from 'node:url';
  * top-level key; the platform's live in platform/i18n/locales. They are merged once at start-up.
  */
 export const LANGUAGES = {
+  // Each language is named in itself, so a resident can find theirs without reading English.
   en: { name: 'English', dir: 'ltr' },
+  uk: { name: 'Українська', dir: 'ltr' },
+  // Dari is tagged fa-AF rather than prs: screen readers and Intl know fa-AF (Persian as written in
+  // Afghanistan), and Heard has no Iranian Persian to confuse it with.
+  'fa-AF': { name: 'دری', dir: 'rtl' },
+  ps: { name: 'پښتو', dir: 'rtl' },
+  pl: { name: 'Polski', dir: 'ltr' },
+  ro: { name: 'Română', dir: 'ltr' },
+  ar: { name: 'العربية', dir: 'rtl' },
+  ur: { name: 'اردو', dir: 'rtl' },
+  pt: { name: 'Português', dir: 'ltr' },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl' }>;
+
+export type LanguageCode = keyof typeof LANGUAGES;
+
+/**
+ * The locale Intl formats dates and numbers in. English is British English. Every language keeps the
+ * Gregorian calendar: the dates a resident reads in Heard (a reply due, a forum meeting) are the dates
+ * on letters and appointments in England, so Dari and Pashto must not switch to the Solar Hijri year.
+ */
+export function intlLocale(lang: string): string {
+  if (lang === 'en') return 'en-GB';
+  return `${lang}-u-ca-gregory`;
+}
 
 export type Direction = 'ltr' | 'rtl';
 export interface LanguageInfo {

@@ -1,3 +1,4 @@
+import { intlLocale } from '../i18n/index.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -28,7 +29,7 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
     (value: Date | string | null | undefined, lang = 'en', style: 'date' | 'datetime' = 'date') => {
       if (!value) return '';
       const d = value instanceof Date ? value : new Date(value);
-      return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+      return new Intl.DateTimeFormat(intlLocale(lang), {
         day: 'numeric',
         month: 'long',
         year: 'numeric',
@@ -38,7 +39,7 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
     },
   );
   env.addFilter('number', (value: number, lang = 'en') =>
-    new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang).format(value),
+    new Intl.NumberFormat(intlLocale(lang)).format(value),
   );
   return env;
 }

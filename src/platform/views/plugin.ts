@@ -90,7 +90,10 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
             : (request.partnership?.shortName ?? t('common.productName')),
           serviceUrl: staff ? paths.staff.home() : paths.home(),
           navigation,
-          footerLinks: [{ href: paths.api.docs(), text: t('common.footer.api') }],
+          footerLinks: [
+            { href: paths.accessibility(), text: t('accessibility.footerLink') },
+            { href: paths.api.docs(), text: t('common.footer.api') },
+          ],
           ...context,
         });
         return this.type('text/html; charset=utf-8').send(html);
