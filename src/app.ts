@@ -10,6 +10,7 @@ import type { Database } from './platform/db/index.js';
 import { createI18n, type I18n } from './platform/i18n/index.js';
 import { createViewEnvironment, GOVUK_FRONTEND_DIST } from './platform/views/index.js';
 import { views } from './platform/views/plugin.js';
+import { assets } from './platform/views/assets.js';
 import { securityHeaders } from './platform/http/security.js';
 import { csrfProtection } from './platform/http/csrf.js';
 import { errorPages } from './platform/http/errors.js';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/static/',
     decorateReply: false,
   });
+  await app.register(assets, { production: config.production });
   await app.register(health, { db });
   await app.register(apiDocs);
 

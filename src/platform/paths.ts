@@ -7,6 +7,11 @@ const enc = encodeURIComponent;
 export const paths = {
   home: () => '/',
   accessibility: () => '/accessibility',
+  assets: {
+    govukCss: (dir: 'ltr' | 'rtl') =>
+      dir === 'rtl' ? '/static/govuk-frontend.rtl.css' : '/static/govuk-frontend.css',
+    naskhFonts: () => '/static/fonts/naskh/',
+  },
   health: () => '/health',
   share: {
     start: () => '/share',

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Direction, I18n, Translate } from '../i18n/index.js';
 import { DEFAULT_LANGUAGE } from '../i18n/index.js';
@@ -34,29 +35,34 @@ export const requestContext = fp<{ i18n: I18n; partnerships: PartnershipDirector
     app.decorateRequest('t', null as unknown as Translate);
     app.decorateRequest('correlationId', '');
 
+    /** `?lang=xx` (remembered in a cookie), else the remembered choice, else Accept-Language. */
+    function residentLanguage(request: FastifyRequest, reply: FastifyReply): string {
+      const query = request.query as Record<string, unknown> | undefined;
+      const asked = i18n.match(typeof query?.lang === 'string' ? query.lang : undefined);
+      if (!asked)
+        return (
+          i18n.match(request.cookies[LANG_COOKIE]) ??
+          i18n.negotiate(request.headers['accept-language']) ??
+          DEFAULT_LANGUAGE
+        );
+      reply.setCookie(LANG_COOKIE, asked, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secureCookies,
+        maxAge: 60 * 60 * 24 * 365,
+      });
+      return asked;
+    }
+
     app.addHook('onRequest', async (request, reply) => {
       request.correlationId = request.id;
       reply.header('X-Correlation-Id', request.id);
-      const query = request.query as Record<string, unknown> | undefined;
-      const asked = typeof query?.lang === 'string' ? query.lang : undefined;
-      let lang: string = DEFAULT_LANGUAGE;
-      if (i18n.isSupported(asked)) {
-        lang = asked;
-        reply.setCookie(LANG_COOKIE, lang, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: opts.secureCookies,
-          maxAge: 60 * 60 * 24 * 365,
-        });
-      } else if (i18n.isSupported(request.cookies[LANG_COOKIE])) {
-        lang = request.cookies[LANG_COOKIE]!;
-      } else {
-        const accepted = (request.headers['accept-language'] ?? '')
-          .split(',')
-          .map((part) => part.split(';')[0]!.trim().toLowerCase().split('-')[0]);
-        lang = accepted.find((l) => i18n.isSupported(l)) ?? DEFAULT_LANGUAGE;
-      }
+      // Staff pages and the API are in English (see i18n/scope.ts); a resident's choice of language
+      // must not leak into a shared office computer's staff screens, or the reverse.
+      const path = request.url.split('?')[0]!;
+      const staffOrApi = path === '/staff' || path.startsWith('/staff/') || path.startsWith('/api/');
+      const lang = staffOrApi ? DEFAULT_LANGUAGE : residentLanguage(request, reply);
       request.lang = lang;
       request.dir = i18n.direction(lang);
       request.t = i18n.translator(lang);

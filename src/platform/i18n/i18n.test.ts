@@ -18,40 +18,19 @@ import { STEPS } from '../../capabilities/share/share.service.js';
 import type { Database } from '../db/index.js';
 import { LANG_COOKIE } from '../http/context.js';
 import type { ErrorKind } from '../http/errors.js';
-import { createI18n, DEFAULT_LANGUAGE, localeDirectories, loadCatalogs } from './index.js';
-
-type Catalog = { [key: string]: string | Catalog };
+import { createI18n, DEFAULT_LANGUAGE, LANGUAGES, localeDirectories, loadCatalogs } from './index.js';
+import {
+  compareCatalogs,
+  readCatalog,
+  reportFor,
+  residentPart,
+  shapeProblems,
+  translationKeys,
+  type Catalog,
+} from './completeness.js';
+import { inResidentScope, RESIDENT_SCOPE } from './scope.js';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PLURAL_FORMS = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
-
-/** A plural group ({one, other}, ...) counts as one key: languages differ in which forms they need. */
-function isPluralGroup(node: Catalog): boolean {
-  const keys = Object.keys(node);
-  return (
-    keys.includes('other') &&
-    keys.every((k) => PLURAL_FORMS.has(k)) &&
-    Object.values(node).every((v) => typeof v === 'string')
-  );
-}
-
-/** Every translatable key in a catalogue, with plural groups as single keys. */
-function translationKeys(catalog: Catalog, prefix = ''): string[] {
-  return Object.entries(catalog).flatMap(([k, v]) => {
-    if (typeof v === 'string') return [`${prefix}${k}`];
-    return isPluralGroup(v) ? [`${prefix}${k}`] : translationKeys(v, `${prefix}${k}.`);
-  });
-}
-
-/** What a translation lacks, and what it has that English does not (a typo, or a key English dropped). */
-function compareCatalogs(english: Catalog, other: Catalog): { missing: string[]; extra: string[] } {
-  const en = new Set(translationKeys(english));
-  const tr = new Set(translationKeys(other));
-  return {
-    missing: [...en].filter((k) => !tr.has(k)).sort(),
-    extra: [...tr].filter((k) => !en.has(k)).sort(),
-  };
-}
 
 function filesUnder(dir: string, ending: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -170,32 +149,77 @@ describe('English catalogue', () => {
 });
 
 describe('other languages', () => {
-  it('have exactly the same keys as English', () => {
-    const catalogs = loadCatalogs();
-    expect(catalogs.has('en')).toBe(true);
+  const translated = Object.keys(LANGUAGES).filter((l) => l !== DEFAULT_LANGUAGE);
+
+  it('are the nine the partnership serves, each named in itself, right to left where written so', () => {
+    expect(Object.keys(LANGUAGES)).toEqual(['en', 'uk', 'fa-AF', 'ps', 'pl', 'ro', 'ar', 'ur', 'pt']);
+    const rtl = Object.entries(LANGUAGES)
+      .filter(([, l]) => l.dir === 'rtl')
+      .map(([code]) => code);
+    expect(rtl).toEqual(['fa-AF', 'ps', 'ar', 'ur']);
+    expect(LANGUAGES.uk.name).toBe('Українська');
+    expect(LANGUAGES['fa-AF'].name).toBe('دری');
+  });
+
+  it.each(translated)(
+    '%s has every string residents read, with the same placeholders and its plural forms',
+    (lang) => {
+      const problems = localeDirectories().flatMap((dir) => {
+        const r = reportFor(dir, lang);
+        const where = path.relative(SRC, r.file);
+        return [
+          ...r.missing.map((k) => `${where}: missing ${k}`),
+          ...r.extra.map((k) => `${where}: not a resident string (or a typo): ${k}`),
+          ...r.problems.map((p) => `${where}: ${p}`),
+        ];
+      });
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('have a file in each locale folder that holds strings residents read, and only there', () => {
     const problems: string[] = [];
-    for (const [lang, catalog] of catalogs) {
-      if (lang === DEFAULT_LANGUAGE) continue;
-      const { missing, extra } = compareCatalogs(english, catalog);
-      problems.push(
-        ...missing.map((k) => `${lang}: missing ${k}`),
-        ...extra.map((k) => `${lang}: extra ${k}`),
-      );
+    for (const dir of localeDirectories()) {
+      const files = new Set(readdirSync(dir).filter((f) => f.endsWith('.json')));
+      expect(files.has('en.json'), dir).toBe(true);
+      const resident = translationKeys(residentPart(readCatalog(path.join(dir, 'en.json')))).length > 0;
+      for (const lang of translated)
+        if (files.has(`${lang}.json`) !== resident)
+          problems.push(`${path.relative(SRC, dir)}: ${resident ? 'lacks' : 'should not have'} ${lang}.json`);
     }
     expect(problems).toEqual([]);
   });
 
-  it('keep each capability’s strings in its own locale folder, one file per language', () => {
-    const languages = new Set(['en']);
-    for (const dir of localeDirectories()) {
-      const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-      expect(files, dir).toContain('en.json');
-      for (const f of files) languages.add(f.slice(0, -5));
-    }
-    for (const dir of localeDirectories()) {
-      const files = new Set(readdirSync(dir));
-      for (const lang of languages) expect(files.has(`${lang}.json`), `${dir} lacks ${lang}.json`).toBe(true);
-    }
+  it('translate every prefix in the resident scope: each names strings that exist in English', () => {
+    for (const prefix of RESIDENT_SCOPE)
+      expect(
+        [...englishKeys].some((k) => inResidentScope(k) && (k === prefix || k.startsWith(`${prefix}.`))),
+        prefix,
+      ).toBe(true);
+  });
+
+  describe('shapeProblems', () => {
+    const en: Catalog = { a: 'Ref {reference} due {date}', n: { one: '{count} day', other: '{count} days' } };
+
+    it('finds a dropped or renamed placeholder', () => {
+      expect(shapeProblems(en, { a: 'Ref {referencia} due {date}' }, 'pt')).toEqual([
+        'a: placeholders date,referencia ≠ date,reference',
+      ]);
+    });
+
+    it('finds a plural form the language needs but the translation lacks', () => {
+      expect(shapeProblems(en, { n: { one: '{count} dzień', other: '{count} dni' } }, 'pl')).toEqual([
+        'n: lacks the "few" form',
+        'n: lacks the "many" form',
+      ]);
+      expect(
+        shapeProblems(
+          en,
+          { n: { one: '{count} dzień', few: '{count} dni', many: '{count} dni', other: '{count} dnia' } },
+          'pl',
+        ),
+      ).toEqual([]);
+    });
   });
 
   describe('compareCatalogs', () => {
@@ -361,6 +385,26 @@ describe('choosing a language over HTTP', () => {
   it('uses the browser’s Accept-Language when nothing was chosen', async () => {
     const res = await app.inject({ url: '/', headers: { 'accept-language': 'fr-FR, ar;q=0.8, en;q=0.5' } });
     expect(htmlTag(res.body)).toContain('lang="ar" dir="rtl"');
+  });
+
+  it('matches Accept-Language by quality, then by language: pt-BR is Portuguese, fa is Dari', () => {
+    const i18n = createI18n();
+    expect(i18n.negotiate('pt-BR,pt;q=0.9,en;q=0.5')).toBe('pt');
+    expect(i18n.negotiate('fa-IR')).toBe('fa-AF');
+    expect(i18n.negotiate('en;q=0.4, uk;q=0.9')).toBe('uk');
+    expect(i18n.negotiate('de-DE, fr;q=0.8')).toBeUndefined();
+    expect(i18n.negotiate('ar;q=0, ur')).toBe('ur');
+    expect(i18n.match('FA-af')).toBe('fa-AF');
+    expect(i18n.match('zz')).toBeUndefined();
+  });
+
+  it('keeps staff pages in English, offering no language choice, whatever a resident chose', async () => {
+    const res = await app.inject({ url: '/staff/sign-in', cookies: { [LANG_COOKIE]: 'ar' } });
+    expect(htmlTag(res.body)).toContain('lang="en" dir="ltr"');
+    expect(res.body).not.toContain('heard-language-chooser');
+    const asked = await app.inject({ url: '/staff/sign-in?lang=ar' });
+    expect(htmlTag(asked.body)).toContain('lang="en" dir="ltr"');
+    expect(asked.cookies.find((c) => c.name === LANG_COOKIE)).toBeUndefined();
   });
 
   it('?lang=en switches back', async () => {

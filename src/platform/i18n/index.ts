@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lookup as lookupIn, type Catalog } from './completeness.js';
 
 /**
  * Translations. Each capability keeps its strings in its own locales/<lang>.json, namespaced under a
@@ -41,7 +42,6 @@ export interface LanguageInfo {
 }
 export type Vars = Record<string, string | number>;
 export type Translate = (key: string, vars?: Vars) => string;
-type Catalog = { [key: string]: string | Catalog };
 
 export const DEFAULT_LANGUAGE = 'en';
 
@@ -96,17 +96,19 @@ export function flattenKeys(catalog: Catalog, prefix = ''): string[] {
 }
 
 function lookup(catalog: Catalog | undefined, key: string): string | Catalog | undefined {
-  let node: string | Catalog | undefined = catalog;
-  for (const part of key.split('.')) {
-    if (node === undefined || typeof node === 'string') return undefined;
-    node = node[part];
-  }
-  return node;
+  return catalog && lookupIn(catalog, key);
 }
 
 export interface I18n {
   languages: LanguageInfo[];
   isSupported(lang: string | undefined): lang is string;
+  /** A supported code for what was asked, ignoring case (`fa-af` is `fa-AF`). */
+  match(lang: string | undefined): string | undefined;
+  /**
+   * The best language for an Accept-Language header: an exact tag first, then the same language
+   * (`pt-BR` is Portuguese; `fa` or `fa-IR` is Dari, the Persian Heard has), in the header's order.
+   */
+  negotiate(acceptLanguage: string | undefined): string | undefined;
   translator(lang: string): Translate;
   direction(lang: string): Direction;
 }
@@ -114,7 +116,11 @@ export interface I18n {
 export function createI18n(
   catalogs: Map<string, Catalog> = loadCatalogs(),
   languageInfo: Record<string, { name: string; dir: Direction }> = LANGUAGES,
-  options: { strict?: boolean } = {},
+  options: {
+    strict?: boolean;
+    /** Told whenever a language lacks a key and English stands in: the page crawl fails on it. */
+    onFallback?: (lang: string, key: string) => void;
+  } = {},
 ): I18n {
   const languages = Object.entries(languageInfo)
     .filter(([code]) => catalogs.has(code))
@@ -123,9 +129,30 @@ export function createI18n(
   const english = catalogs.get(DEFAULT_LANGUAGE);
   const plural = new Map<string, Intl.PluralRules>();
 
+  const byLowerCase = new Map(languages.map((l) => [l.code.toLowerCase(), l.code]));
+  const byPrimary = new Map(languages.map((l) => [l.code.toLowerCase().split('-')[0]!, l.code]));
+  const match = (lang: string | undefined) => (lang ? byLowerCase.get(lang.toLowerCase()) : undefined);
+
   return {
     languages,
     isSupported: (lang): lang is string => lang !== undefined && supported.has(lang),
+    match,
+    negotiate(header) {
+      const ranked = (header ?? '')
+        .split(',')
+        .map((part, i) => {
+          const [tag, ...params] = part.trim().split(';');
+          const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+          return { tag: tag!.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), i };
+        })
+        .filter((r) => r.tag && r.q > 0)
+        .sort((a, b) => b.q - a.q || a.i - b.i);
+      for (const { tag } of ranked) {
+        const found = match(tag) ?? byPrimary.get(tag.split('-')[0]!);
+        if (found) return found;
+      }
+      return undefined;
+    },
     direction: (lang) => languageInfo[lang]?.dir ?? 'ltr',
     translator(lang) {
       const catalog = catalogs.get(lang);
@@ -133,7 +160,11 @@ export function createI18n(
       const rules = plural.get(lang)!;
       return (key, vars) => {
         // A language that lacks a key falls back to English rather than showing a key to a resident.
-        let found = lookup(catalog, key) ?? lookup(english, key);
+        let found = lookup(catalog, key);
+        if (found === undefined) {
+          found = lookup(english, key);
+          if (found !== undefined && lang !== DEFAULT_LANGUAGE) options.onFallback?.(lang, key);
+        }
         if (found !== undefined && typeof found === 'object' && vars && typeof vars.count === 'number') {
           const form = rules.select(vars.count);
           found = found[form] ?? found.other;

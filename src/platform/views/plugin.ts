@@ -79,7 +79,8 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
           t,
           lang: request.lang,
           dir: request.dir,
-          languages: staff ? [] : opts.i18n.languages,
+          // Staff pages are English only (i18n/scope.ts), so they offer no choice of language.
+          languages: staff || path === '/staff' || path.startsWith('/staff/') ? [] : opts.i18n.languages,
           cspNonce: request.cspNonce,
           csrfToken: request.csrfToken(),
           paths,

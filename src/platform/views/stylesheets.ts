@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import rtlcss from 'rtlcss';
+import { GOVUK_FRONTEND_DIST } from './index.js';
+
+/**
+ * GOV.UK Frontend's stylesheet, adapted once at start-up for Heard:
+ *
+ * - Without GDS Transport. That typeface is licensed for GOV.UK domains only, and Heard is run by
+ *   partnerships, not central government; GOV.UK's own guidance for other services is Arial. Dropping
+ *   it also saves two font downloads on every resident's first visit.
+ * - With a font stack per script. Every rule that names the typeface reads `var(--heard-font)`, which
+ *   the `:lang()` rules below set, so Arabic-script pages (Arabic, Dari, Pashto, Urdu) get a Naskh
+ *   face, and Urdu a Nastaliq one where the device has it. Heard serves Noto Naskh Arabic itself, as
+ *   a last resort for devices with no Arabic-script font; `local()` comes first so most never fetch it,
+ *   and `unicode-range` means pages in other scripts never do.
+ * - Mirrored for right-to-left languages by rtlcss, which flips floats, margins, paddings, borders,
+ *   positions and arrows (the back link's chevron, radio and checkbox positions), since GOV.UK Frontend
+ *   is written for left-to-right only. Heard's own CSS uses logical properties instead.
+ */
+export const NASKH_FILES = path.resolve(
+  import.meta.dirname,
+  '../../../node_modules/@fontsource/noto-naskh-arabic/files',
+);
+
+const ARABIC_RANGES =
+  'U+0600-06FF,U+0750-077F,U+0870-088E,U+0890-0891,U+0897-08E1,U+08E3-08FF,U+200C-200E,U+2010-2011,U+FB50-FDFF,U+FE70-FE74,U+FE76-FEFC';
+
+function naskhFace(weight: 400 | 700, fontsUrl: string): string {
+  const file = `noto-naskh-arabic-arabic-${weight}-normal.woff2`;
+  return (
+    `@font-face{font-family:"Heard Naskh";font-style:normal;font-weight:${weight};font-display:swap;` +
+    `src:local("Noto Naskh Arabic${weight === 700 ? ' Bold' : ''}"),url(${fontsUrl}${file}) format("woff2");` +
+    `unicode-range:${ARABIC_RANGES}}`
+  );
+}
+
+function fontRules(fontsUrl: string): string {
+  const latin = 'arial,sans-serif';
+  const naskh = `"Heard Naskh","Noto Naskh Arabic","Segoe UI",Tahoma,"Geeza Pro",${latin}`;
+  return [
+    naskhFace(400, fontsUrl),
+    naskhFace(700, fontsUrl),
+    `:root{--heard-font:${latin}}`,
+    `:lang(ar),:lang(fa),:lang(ps){--heard-font:${naskh}}`,
+    // Nastaliq is how Urdu is read; it needs more room between lines than Naskh.
+    `:lang(ur){--heard-font:"Noto Nastaliq Urdu","Jameel Noori Nastaleeq","Urdu Typesetting",${naskh};line-height:1.6}`,
+  ].join('');
+}
+
+export interface Stylesheet {
+  css: string;
+  etag: string;
+}
+
+function asset(css: string): Stylesheet {
+  return { css, etag: `"${createHash('sha256').update(css).digest('base64url').slice(0, 22)}"` };
+}
+
+export function buildGovukStylesheets(fontsUrl: string): { ltr: Stylesheet; rtl: Stylesheet } {
+  const source = readFileSync(path.join(GOVUK_FRONTEND_DIST, 'govuk', 'govuk-frontend.min.css'), 'utf8');
+  const adapted = source
+    .replace(/@font-face\{font-family:GDS Transport;[^}]*\}/g, '')
+    .replaceAll('font-family:GDS Transport,arial,sans-serif', 'font-family:var(--heard-font)');
+  if (adapted.includes('GDS Transport'))
+    throw new Error(
+      'govuk-frontend names GDS Transport in a way Heard does not adapt: update stylesheets.ts',
+    );
+  const ltr = fontRules(fontsUrl) + adapted;
+  return { ltr: asset(ltr), rtl: asset(rtlcss.process(ltr)) };
+}
