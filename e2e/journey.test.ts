@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode } from './support.js';
+import { axeViolations, launchBrowser, startHeard, tabTo, type RunningHeard, unusedCode } from './support.js';
 
 /**
  * The whole loop as real people do it, in Chromium: a resident shares a concern (once named, once
@@ -35,38 +35,6 @@ async function checkA11y(page: Page) {
 async function continueOn(page: Page, button = 'Continue') {
   await checkA11y(page);
   await page.getByRole('button', { name: button, exact: true }).click();
-}
-
-/** Presses Tab until the focused element matches, as a keyboard user would; fails if it never does. */
-async function tabTo(
-  page: Page,
-  matches: (el: { tag: string; text: string; label: string; value: string }) => boolean,
-) {
-  for (let i = 0; i < 80; i++) {
-    await page.keyboard.press('Tab');
-    const el = await page.evaluate(() => {
-      const a = document.activeElement as HTMLElement & {
-        value?: string;
-        labels?: NodeListOf<HTMLLabelElement>;
-      };
-      return {
-        tag: a.tagName.toLowerCase(),
-        text: (a.textContent ?? '').trim(),
-        label: a.labels?.[0]?.textContent?.trim() ?? '',
-        value: a.value ?? '',
-      };
-    });
-    if (matches(el)) {
-      // Focus must be visible: GOV.UK's focus style is a yellow outline or box shadow.
-      const visible = await page.evaluate(() => {
-        const s = getComputedStyle(document.activeElement!);
-        return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none';
-      });
-      expect(visible, `focus visible on ${el.tag} ${el.label || el.text}`).toBe(true);
-      return;
-    }
-  }
-  throw new Error('Could not reach the element by keyboard');
 }
 
 async function signIn(page: Page, email: string) {

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { testConfig, type Config } from '../src/config.js';
 import type { Database } from '../src/platform/db/index.js';
+import type { I18n } from '../src/platform/i18n/index.js';
 import { buildServices, type Services } from '../src/services.js';
 import { seedDemo } from '../src/platform/seed/demo.js';
 import { createTestDatabase } from '../test/helpers/db.js';
@@ -20,12 +22,12 @@ export interface RunningHeard {
 }
 
 /** The real app with the demo partnership, listening on a free loopback port. */
-export async function startHeard(): Promise<RunningHeard> {
+export async function startHeard(options: { i18n?: I18n } = {}): Promise<RunningHeard> {
   const db = await createTestDatabase();
   const config = testConfig({ demoSeed: true });
   const services = buildServices(db, config);
   await seedDemo(db, services, config);
-  const app = await buildApp({ config, db, services });
+  const app = await buildApp({ config, db, services, i18n: options.i18n });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -84,4 +86,49 @@ export async function unusedCode(heard: RunningHeard, email: string): Promise<st
     }
     await new Promise((resolve) => setTimeout(resolve, (step + 1) * 30_000 - now + 100));
   }
+}
+
+/**
+ * Whether the focused element shows where focus is. GOV.UK's focus style is a yellow outline or box
+ * shadow; radios and checkboxes hide the real input and draw the ring on their label's ::before.
+ */
+export function focusIsVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const shows = (s: CSSStyleDeclaration) =>
+      (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== 'transparent') ||
+      s.boxShadow !== 'none';
+    const a = document.activeElement;
+    if (!a || a === document.body) return true;
+    if (a.matches('.govuk-radios__input, .govuk-checkboxes__input') && a.nextElementSibling)
+      return shows(getComputedStyle(a.nextElementSibling, '::before'));
+    return shows(getComputedStyle(a));
+  });
+}
+
+/**
+ * Presses Tab until the focused element matches, as a keyboard user would; fails if it never does,
+ * or if focus is ever invisible on the way.
+ */
+export async function tabTo(
+  page: Page,
+  matches: (el: { tag: string; text: string; label: string; value: string }) => boolean,
+) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const el = await page.evaluate(() => {
+      const a = document.activeElement as HTMLElement & {
+        value?: string;
+        labels?: NodeListOf<HTMLLabelElement>;
+      };
+      return {
+        tag: a.tagName.toLowerCase(),
+        text: (a.textContent ?? '').trim(),
+        label: a.labels?.[0]?.textContent?.trim() ?? '',
+        value: a.value ?? '',
+      };
+    });
+    expect(await focusIsVisible(page), `focus visible on ${el.tag} ${el.label || el.text}`).toBe(true);
+    if (matches(el)) return;
+  }
+  throw new Error('Could not reach the element by keyboard');
 }

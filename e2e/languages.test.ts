@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createI18n, LANGUAGES, type Translate } from '../src/platform/i18n/index.js';
+import { paths } from '../src/platform/paths.js';
+import { CONFIRMATION_COOKIE } from '../src/capabilities/share/share.routes.js';
+import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
+
+/**
+ * Every page residents use, in every language Heard speaks, in Chromium:
+ * - axe finds no WCAG 2.2 AA violation;
+ * - no string falls back to English (the app is built with an i18n that reports each fallback);
+ * - `lang` and `dir` are right, and right-to-left pages really lay out right to left;
+ * - at 320 CSS pixels wide (what a 1280-pixel screen shows at 400% zoom) nothing scrolls sideways.
+ */
+const LOCALES = Object.keys(LANGUAGES);
+const fallbacks = new Set<string>();
+const i18n = createI18n(undefined, undefined, { onFallback: (lang, key) => fallbacks.add(`${lang} ${key}`) });
+
+let heard: RunningHeard;
+let browser: Browser;
+/** A resident's browser with a finished, unsent draft, so Check your answers renders. */
+let drafted: BrowserContext;
+let forumSlug = '';
+let sent = { reference: '', trackingCode: '' };
+
+const translator = (lang: string): Translate => createI18n().translator(lang);
+
+async function answerEveryQuestion(page: Page) {
+  const base = heard.baseUrl;
+  await page.goto(`${base}${paths.share.kind()}?lang=en`);
+  await page.check('input[name=kind][value=concern]');
+  await page.click('form button.govuk-button');
+  await page.check('input[name=topic][value=unsafe_place]');
+  await page.click('form button.govuk-button');
+  await page.fill('#description', 'Дорогу біля школи погано освітлено, і ввечері там небезпечно.');
+  await page.click('form button.govuk-button');
+  await page.click('form button.govuk-button'); // where: optional
+  await page.check('input[name=affectedGroups][value=age]');
+  await page.click('form button.govuk-button');
+  await page.check('input[name=forGroup][value=no]');
+  await page.click('form button.govuk-button');
+  await page.check('input[name=contactMode][value=anonymous]');
+  await page.click('form button.govuk-button');
+  await page.check('input[name=consentToShare][value=yes]');
+  await page.click('form button.govuk-button');
+  await page.click('form button[name=skip]');
+  await page.waitForURL(/\/share\/check/);
+}
+
+beforeAll(async () => {
+  heard = await startHeard({ i18n });
+  browser = await launchBrowser();
+  drafted = await browser.newContext();
+  const page = await drafted.newPage();
+  await answerEveryQuestion(page);
+  await page.goto(`${heard.baseUrl}${paths.forums.list()}`);
+  const href = await page
+    .locator('main a[href^="/forums/"]:not([href$=".ics"])')
+    .first()
+    .getAttribute('href');
+  forumSlug = decodeURIComponent(href!.split('/')[2]!);
+  await page.close();
+
+  // One concern really sent, so Check progress has something to show in every language.
+  const sender = await drafted.browser()!.newContext();
+  const p = await sender.newPage();
+  await answerEveryQuestion(p);
+  await p.click('form button.govuk-button');
+  await p.waitForURL(/\/share\/confirmation/);
+  const codes = await p.locator('.heard-reference').allTextContents();
+  sent = { reference: codes[0]!, trackingCode: codes[1]! };
+  await sender.close();
+}, 300_000);
+
+afterAll(async () => {
+  await drafted?.close();
+  await browser?.close();
+  await heard?.close();
+});
+
+interface Visit {
+  name: string;
+  /** Opens the page (already in the right language, from the cookie). */
+  open(page: Page): Promise<unknown>;
+  status?: number;
+}
+
+function visits(lang: string): Visit[] {
+  const base = heard.baseUrl;
+  const t = translator(lang);
+  const get = (path: string) => (page: Page) => page.goto(`${base}${path}`);
+  const steps = [
+    'kind',
+    'topic',
+    'details',
+    'where',
+    'groups',
+    'who',
+    'contact',
+    'consent',
+    'equality',
+  ] as const;
+  return [
+    { name: 'start', open: get(paths.home()) },
+    ...steps.map((step) => ({ name: `share ${step}`, open: get(paths.share[step]()) })),
+    {
+      name: 'share kind, unanswered',
+      open: async (page: Page) => {
+        await page.goto(`${base}${paths.share.kind()}`);
+        await page.click('form button.govuk-button');
+      },
+      status: 400,
+    },
+    { name: 'check your answers', open: get(paths.share.check()) },
+    { name: 'confirmation (urgent, anonymous)', open: get(paths.share.confirmation()) },
+    { name: 'check progress', open: get(paths.progress.form()) },
+    {
+      name: 'check progress: the result',
+      open: async (page: Page) => {
+        await page.goto(`${base}${paths.progress.form()}`);
+        await page.fill('#reference', sent.reference);
+        await page.fill('#trackingCode', sent.trackingCode);
+        await page.click('form button.govuk-button');
+        await expect.poll(() => page.locator('h1').textContent()).toBe(t('share.progress.resultTitle'));
+      },
+    },
+    { name: 'forums', open: get(paths.forums.list()) },
+    { name: 'a forum', open: get(paths.forums.forum(forumSlug)) },
+    { name: 'joining a forum', open: get(paths.forums.join(forumSlug)) },
+    {
+      name: 'joining a forum, unanswered',
+      open: async (page: Page) => {
+        await page.goto(`${base}${paths.forums.join(forumSlug)}`);
+        await page.click('form button.govuk-button');
+      },
+      status: 400,
+    },
+    { name: 'you said, we did', open: get(paths.youSaidWeDid.page()) },
+    {
+      name: 'unsubscribe, with a link that does not work',
+      open: get(paths.youSaidWeDid.unsubscribe('nope')),
+    },
+    { name: 'open data', open: get(paths.openData.page()) },
+    { name: 'accessibility statement', open: get(paths.accessibility()) },
+    { name: 'page not found', open: get('/no-such-page'), status: 404 },
+  ];
+}
+
+describe.each(LOCALES)('every resident page in %s', (lang) => {
+  it('passes axe, is wholly translated, reads in the right direction and fits 320 pixels', async () => {
+    const dir = LANGUAGES[lang as keyof typeof LANGUAGES].dir;
+    const context = drafted;
+    // The confirmation page shows what the last submission put in a signed cookie.
+    await context.addCookies([
+      {
+        name: CONFIRMATION_COOKIE,
+        value: heard.app.signCookie(
+          JSON.stringify({ ...sent, urgent: true, kind: 'concern', anonymous: true }).replace(/-/g, ''),
+        ),
+        url: heard.baseUrl,
+      },
+    ]);
+    const page = await context.newPage();
+    await page.goto(`${heard.baseUrl}/?lang=${encodeURIComponent(lang)}`);
+    const problems: string[] = [];
+    for (const visit of visits(lang)) {
+      await page.setViewportSize({ width: 1024, height: 768 });
+      const before = fallbacks.size;
+      const response = await visit.open(page);
+      if (response && typeof response === 'object' && 'status' in response) {
+        const status = (response as { status(): number }).status();
+        if (status !== (visit.status ?? 200)) problems.push(`${visit.name}: HTTP ${status}`);
+      }
+      const html = await page.evaluate(() => ({
+        lang: document.documentElement.lang,
+        dir: document.documentElement.dir,
+        direction: getComputedStyle(document.body).direction,
+      }));
+      if (html.lang !== lang || html.dir !== dir || html.direction !== dir)
+        problems.push(`${visit.name}: lang=${html.lang} dir=${html.dir} direction=${html.direction}`);
+      problems.push(...(await axeViolations(page)).map((v) => `${visit.name}: ${v}`));
+      if (fallbacks.size > before) problems.push(`${visit.name}: English stood in for a missing translation`);
+
+      await page.setViewportSize({ width: 320, height: 640 });
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      if (overflow > 0) problems.push(`${visit.name}: scrolls sideways by ${overflow}px at 320px wide`);
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+    expect([...fallbacks].filter((f) => f.startsWith(`${lang} `))).toEqual([]);
+  }, 300_000);
+});
