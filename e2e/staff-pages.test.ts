@@ -60,6 +60,24 @@ describe('staff pages in a real browser', () => {
     expect(await page.getByText('concern.viewed').count()).toBeGreaterThan(0);
   });
 
+  it('finds concerns not written in English, and sees what language one was written in', async () => {
+    await page.goto(`${heard.baseUrl}/staff/concerns`);
+    await page.getByLabel('Written language').selectOption({ label: 'Not English (may need translation)' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await check('queue, not English');
+    expect(await page.getByText('Written in Dari').count()).toBe(1);
+    await page
+      .getByRole('row', { name: /Written in Dari/ })
+      .getByRole('link')
+      .click();
+    await check('concern written in Dari');
+    await expect(page.locator('#written-language').textContent()).resolves.toBe(
+      'Dari (detected from the text)',
+    );
+    await expect(page.locator('#page-language').textContent()).resolves.toBe('Dari');
+    expect(await page.getByText('Written in Dari: this may need translation.').count()).toBe(1);
+  });
+
   it('records a concern for someone who phoned', async () => {
     await page.goto(`${heard.baseUrl}/staff/concerns/record`);
     await check('record');

@@ -26,6 +26,8 @@ export interface QueueFilters {
   channel?: string | undefined;
   urgent?: boolean | undefined;
   overdue?: boolean | undefined;
+  /** A language tag (uk, fa-AF, und-Cyrl…), or NOT_ENGLISH for anything detected as not English. */
+  writtenLanguage?: string | undefined;
   /** Set for staff who see only what is shared with their organisation. */
   sharedWithOrganisationId?: string | undefined;
 }
@@ -35,6 +37,9 @@ export interface QueueCursor {
   createdAt: string;
   id: string;
 }
+
+/** The written-language filter value meaning "anything but English" (the ones that may need translating). */
+export const NOT_ENGLISH = 'not-en';
 
 /** Counting stops here: "10,000 or more" is as useful to a person as the exact figure, and far cheaper. */
 export const COUNT_CAP = 10_000;
@@ -48,6 +53,13 @@ function filterConditions(partnershipId: string, f: QueueFilters, now: Date): SQ
   if (f.leadOrganisationId) where.push(eq(concerns.leadOrganisationId, f.leadOrganisationId));
   if (f.channel) where.push(eq(concerns.channel, f.channel));
   if (f.urgent !== undefined) where.push(eq(concerns.urgent, f.urgent));
+  // Other than English, the partial index's predicate is repeated so the planner can use
+  // concerns_written_language.
+  if (f.writtenLanguage === NOT_ENGLISH) where.push(sql`${concerns.writtenLanguage} <> 'en'`);
+  else if (f.writtenLanguage === 'en') where.push(eq(concerns.writtenLanguage, 'en'));
+  else if (f.writtenLanguage) {
+    where.push(eq(concerns.writtenLanguage, f.writtenLanguage), sql`${concerns.writtenLanguage} <> 'en'`);
+  }
   if (f.overdue) {
     where.push(isNull(concerns.closedAt));
     where.push(
@@ -151,6 +163,7 @@ export const concernsRepository = {
         urgent: concerns.urgent,
         channel: concerns.channel,
         description: concerns.description,
+        writtenLanguage: concerns.writtenLanguage,
         areaName: areas.name,
         leadOrganisationName: leadOrg.name,
         createdAt: concerns.createdAt,

@@ -5,6 +5,7 @@ import { requireAnyPermission, requireStaff } from '../../platform/auth/auth.plu
 import { can } from '../../platform/auth/permissions.js';
 import { parseForm, type FieldError } from '../../platform/forms.js';
 import { paths, type ConcernAction } from '../../platform/paths.js';
+import type { Translate } from '../../platform/i18n/index.js';
 import type { Services } from '../../services.js';
 import type { QueueRequest } from './concerns.service.js';
 import {
@@ -21,6 +22,13 @@ import {
   type QueueQuery,
   type RecordForm,
 } from './concerns.schema.js';
+import { NOT_ENGLISH } from './concerns.repository.js';
+import {
+  DETECTABLE_LANGUAGES,
+  languageDisplayName,
+  mayNeedTranslation,
+  undeterminedScript,
+} from './written-language.js';
 import { formatReference, formatTrackingCode, normaliseReference } from './reference.js';
 import {
   AFFECTED_GROUPS,
@@ -38,13 +46,43 @@ export const refRoute = (url: string) => url.replace(REF, ':ref');
 /** The staff who may open the queue: those who see every concern, or those who see shared ones. */
 export const QUEUE_PERMISSIONS = ['concerns.viewAll', 'concerns.viewShared', 'concerns.work'] as const;
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-function languageName(code: string): string {
-  try {
-    return languageNames.of(code) ?? code;
-  } catch {
-    return code;
-  }
+/** A written-language tag as staff read it: "Dari", or "a language in Cyrillic script" when undetermined. */
+function writtenName(t: Translate, tag: string): string {
+  const script = undeterminedScript(tag);
+  return script ? t('concerns.written.undetermined', { script }) : languageDisplayName(tag);
+}
+
+/**
+ * What triage is told about the language: what was written, how that was found, the page language
+ * chosen, and whether translation may be needed. Older concerns have no written language recorded.
+ */
+export function writtenLanguageView(
+  t: Translate,
+  concern: { language: string; writtenLanguage: string | null; writtenLanguageSource: string | null },
+) {
+  const { writtenLanguage: tag, writtenLanguageSource: source } = concern;
+  const name = tag ? writtenName(t, tag) : undefined;
+  return {
+    pageLanguage: languageDisplayName(concern.language),
+    text:
+      source === null
+        ? t('concerns.written.notRecorded')
+        : name === undefined
+          ? t('concerns.written.nothing')
+          : t('concerns.written.value', { name, how: t(`concerns.written.source.${source}`) }),
+    name,
+    mayNeedTranslation: mayNeedTranslation(tag),
+  };
+}
+
+/** The queue's "Written language" choices: not English, then every language the detector names. */
+function writtenFilterOptions(t: Translate) {
+  return [
+    { value: NOT_ENGLISH, text: t('concerns.queue.notEnglish') },
+    ...DETECTABLE_LANGUAGES.map((tag) => ({ value: tag, text: languageDisplayName(tag) })).sort((x, y) =>
+      x.text.localeCompare(y.text, 'en'),
+    ),
+  ];
 }
 
 const FLASH_COOKIE = 'heard_concerns_flash';
@@ -80,6 +118,7 @@ export function queueRequest(q: QueueQuery, limit = 25): QueueRequest {
       channel: q.channel,
       urgent: q.urgent ? true : undefined,
       overdue: q.overdue ? true : undefined,
+      writtenLanguage: q.written,
     },
     sort: q.sort,
     cursor: q.cursor,
@@ -161,6 +200,7 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
         channel: q.channel,
         urgent: q.urgent,
         overdue: q.overdue,
+        written: q.written,
         sort: q.sort,
       };
       return reply.view('concerns/views/queue.njk', {
@@ -170,12 +210,18 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
         sorts: QUEUE_SORTS,
         topics: TOPICS,
         channels: CHANNELS,
+        writtenOptions: writtenFilterOptions(request.t),
         organisations: choices.organisations,
         areas: choices.areas,
         items: result.items.map((item) => ({
           ...item,
           reference: formatReference(item.reference),
           href: paths.staff.concerns.show(formatReference(item.reference)),
+          // Named only when translation may be needed: an English tag on most rows would be noise.
+          writtenName:
+            item.writtenLanguage && mayNeedTranslation(item.writtenLanguage)
+              ? writtenName(request.t, item.writtenLanguage)
+              : undefined,
         })),
         count: result.count,
         countCapped: result.countCapped,
@@ -308,7 +354,7 @@ export function concernPages(app: FastifyInstance, services: Services, secureCoo
       pageTitle: request.t('concerns.show.title', { reference: ref }),
       ref,
       concern: detail.concern,
-      languageName: languageName(detail.concern.language),
+      written: writtenLanguageView(request.t, detail.concern),
       contact: detail.contact,
       contactHidden: detail.contactHidden,
       equality,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkboxList as list, optionalText, requiredText } from '../../platform/forms.js';
 import { STATUSES } from './workflow.js';
+import { WRITTEN_LANGUAGE_SOURCES } from './written-language.js';
 import { AFFECTED_GROUPS, CHANNELS, KINDS, RECORDED_CHANNELS, TOPICS } from './vocabulary.js';
 
 /**
@@ -10,6 +11,8 @@ import { AFFECTED_GROUPS, CHANNELS, KINDS, RECORDED_CHANNELS, TOPICS } from './v
 
 export const QUEUE_SORTS = ['urgency', 'oldest', 'newest'] as const;
 export const STATUS_FILTERS = ['any', 'open', ...STATUSES] as const;
+/** A written-language filter: a BCP 47 tag such as uk, fa-AF or und-Cyrl, or not-en. */
+const WRITTEN_FILTER = /^(?:not-en|[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2})$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 // ---------------------------------------------------------------------------------------------
@@ -28,6 +31,7 @@ export const queueQuery = z.object({
   channel: lenient(z.enum(CHANNELS)),
   urgent: lenient(z.literal('yes')),
   overdue: lenient(z.literal('yes')),
+  written: lenient(z.string().regex(WRITTEN_FILTER)),
   sort: z.enum(QUEUE_SORTS).catch('urgency'),
   cursor: lenient(z.string().max(300)),
 });
@@ -146,6 +150,13 @@ export const apiQueueQuery = z.object({
   channel: z.enum(CHANNELS).optional(),
   urgent: booleanQuery.describe('true: urgent only; false: not urgent only'),
   overdue: booleanQuery.describe('true: overdue only'),
+  writtenLanguage: z
+    .string()
+    .regex(WRITTEN_FILTER)
+    .optional()
+    .describe(
+      'The language the resident wrote in (uk, fa-AF, und-Cyrl…), or not-en for anything but English',
+    ),
   sort: z
     .enum(QUEUE_SORTS)
     .default('urgency')
@@ -250,6 +261,12 @@ export const queueItem = z.object({
   overdue: z.boolean(),
   channel: z.string(),
   description: z.string(),
+  writtenLanguage: z
+    .string()
+    .nullable()
+    .describe(
+      'The language the resident wrote in, detected from the text (BCP 47: uk, fa-AF; und-Cyrl when only the script could be told); null for older concerns or text without letters',
+    ),
   areaName: z.string().nullable(),
   leadOrganisationName: z.string().nullable(),
   createdAt: isoDate,
@@ -281,7 +298,19 @@ export const detailResponse = z.object({
   topic: z.string(),
   description: z.string(),
   redacted: z.boolean(),
-  language: z.string(),
+  language: z.string().describe('The page language the resident chose'),
+  writtenLanguage: z
+    .string()
+    .nullable()
+    .describe(
+      'The language the resident wrote in, detected from the text (BCP 47: uk, fa-AF; und-Cyrl when only the script could be told); null for older concerns or text without letters',
+    ),
+  writtenLanguageSource: z
+    .enum(WRITTEN_LANGUAGE_SOURCES)
+    .nullable()
+    .describe(
+      'How it was found: script (the letters used), library (language identification), interface (too little text; the page language, whose script it matched) or unknown',
+    ),
   urgent: z.boolean(),
   urgentSignals: z.array(z.string()),
   status: z.string(),

@@ -20,6 +20,7 @@ import {
 } from './reference.js';
 import { DEFAULT_TARGETS, dueDates, isOverdue } from './targets.js';
 import { detectUrgency } from './urgency.js';
+import { detectWrittenLanguage } from './written-language.js';
 import { canSeeContact, canSeeEquality, canTriage, canView, canWork, queueScope } from './visibility.js';
 import type { AffectedGroup, Channel, Kind, Topic } from './vocabulary.js';
 import { allowedNext, checkTransition, isClosure, isOpen, type Status } from './workflow.js';
@@ -203,6 +204,8 @@ export function createConcernsService(
   ): Promise<CreatedConcern & { row: ConcernRow }> {
     const createdAt = input.createdAt ?? new Date();
     const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
+    // Every channel arrives here, so the language of what was written is found once, for all of them.
+    const written = detectWrittenLanguage(input, input.language);
     // Everyone gets a tracking code: for an anonymous resident it is the only way to follow progress,
     // and it identifies nobody (only its keyed hash is kept).
     const trackingCode = generateTrackingCode();
@@ -249,6 +252,8 @@ export function createConcernsService(
         source: input.source ?? null,
         recordedByStaffId: actor.staffId,
         language: input.language,
+        writtenLanguage: written.language,
+        writtenLanguageSource: written.source,
         urgent: urgency.urgent,
         urgentSignals: urgency.signals,
         createdAt,

@@ -44,7 +44,17 @@ export const concerns = pgTable(
     channel: text('channel').notNull(),
     source: text('source'),
     recordedByStaffId: uuid('recorded_by_staff_id').references(() => staff.id),
+    /** The interface language the resident chose. */
     language: text('language').notNull().default('en'),
+    /**
+     * The language of what they wrote (written-language.ts), e.g. uk, fa-AF, und-Cyrl; null for
+     * concerns from before it was recorded, or text with no letters.
+     */
+    writtenLanguage: text('written_language'),
+    /** How it was found: script, library, interface or unknown; null for older concerns. */
+    writtenLanguageSource: text('written_language_source', {
+      enum: ['script', 'library', 'interface', 'unknown'],
+    }),
     urgent: boolean('urgent').notNull().default(false),
     urgentSignals: text('urgent_signals').array().notNull().default([]),
     status: text('status').notNull().default('new'),
@@ -90,6 +100,11 @@ export const concerns = pgTable(
     index('concerns_open_topic')
       .on(t.partnershipId, t.topic, t.urgent.desc(), t.createdAt.asc(), t.id.asc())
       .where(sql`closed_at is null`),
+    // The queue's "Written language" filter: few concerns are not in English, so a partial index
+    // stays small and serves both a chosen language and "anything but English".
+    index('concerns_written_language')
+      .on(t.partnershipId, t.writtenLanguage, t.urgent.desc(), t.createdAt.asc(), t.id.asc())
+      .where(sql`written_language <> 'en'`),
   ],
 );
 

@@ -4,6 +4,7 @@ import type { concernEquality, concernShares } from '../../capabilities/concerns
 import { generateReference } from '../../capabilities/concerns/reference.js';
 import { DEFAULT_TARGETS, dueDates, type Targets } from '../../capabilities/concerns/targets.js';
 import { detectUrgency } from '../../capabilities/concerns/urgency.js';
+import { detectWrittenLanguage } from '../../capabilities/concerns/written-language.js';
 import {
   EQUALITY_QUESTIONS,
   type AffectedGroup,
@@ -1331,6 +1332,7 @@ export function buildDemoConcerns(ids: DemoIds, count = DEMO_CONCERN_COUNT): Dem
     seenTexts.add(description);
     const whenText = !d.urgentText && d.kind === 'concern' && rng.chance(0.6) ? rng.pick(WHEN) : null;
     const urgency = detectUrgency(description, placeDescription, whenText);
+    const written = detectWrittenLanguage({ description, placeDescription, whenText }, 'en');
 
     const recordedBy: StaffKey | undefined =
       channel === 'phone' || channel === 'walk_in'
@@ -1558,6 +1560,9 @@ export function buildDemoConcerns(ids: DemoIds, count = DEMO_CONCERN_COUNT): Dem
       source,
       recordedByStaffId: recordedBy ? person(recordedBy).id : null,
       language: 'en',
+      // Inserted in bulk, not through createIn, so detected here as createIn would.
+      writtenLanguage: written.language,
+      writtenLanguageSource: written.source,
       urgent: urgency.urgent,
       urgentSignals: urgency.signals,
       status: current,

@@ -7,6 +7,7 @@ import type { Database } from '../db/index.js';
 import { TOPICS } from '../../capabilities/concerns/vocabulary.js';
 import { STATUSES, isOpen } from '../../capabilities/concerns/workflow.js';
 import { normaliseReference } from '../../capabilities/concerns/reference.js';
+import { WRITTEN_LANGUAGE_DEMO } from '../../capabilities/concerns/written-language.demo.js';
 import { DEMO_SLUG, demoSignIns, seedDemo } from './demo.js';
 
 const config = testConfig();
@@ -178,6 +179,23 @@ describe('demo seed', () => {
       if (c.status === 'referred') expect(c.referred_to, where).toBeTruthy();
       if (c.status === 'duplicate') expect(c.duplicate_of_id, where).not.toBeNull();
     }
+  });
+
+  it('includes concerns written in other languages, each detected as it would be on submission', async () => {
+    const rows = await query<{ description: string; written_language: string | null; language: string }>(
+      `select description, written_language, language from concerns where written_language is distinct from 'en'`,
+    );
+    const found = new Map(rows.map((r) => [r.description, r]));
+    for (const c of WRITTEN_LANGUAGE_DEMO) {
+      expect(found.get(c.description)?.written_language, c.expected).toBe(c.expected);
+      expect(found.get(c.description)?.language).toBe(c.language);
+    }
+    // The generated English concerns are recorded as English; none is left unrecorded.
+    expect(rows).toHaveLength(WRITTEN_LANGUAGE_DEMO.length);
+    const [unrecorded] = await query<{ n: number }>(
+      'select count(*)::int as n from concerns where written_language_source is null',
+    );
+    expect(unrecorded!.n).toBe(0);
   });
 
   it('shows a triage officer a queue with the urgent concern first', async () => {

@@ -18,8 +18,10 @@ import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
 import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
 import { seedProgrammeDemo } from '../../capabilities/programme/programme.demo.js';
 import { seedForumsDemo } from '../../capabilities/forums/forums.demo.js';
+import { seedWrittenLanguageDemo } from '../../capabilities/concerns/written-language.demo.js';
 import { seedInsightDemo } from '../../capabilities/insight/insight.seed.js';
 import { audit } from '../audit/audit.service.js';
+import { publicActor } from '../auth/actor.js';
 import { staff } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/password.js';
 import type { Database, Tx } from '../db/index.js';
@@ -231,6 +233,13 @@ export async function seedDemo(
     // Ward boundaries (when the ONS files are at hand) and a triage classifier trained on the above.
     await seedPlacesDemo(tx, system);
     await seedSuggestionsDemo(tx, system);
+    // After the classifier is trained, so its English training set is unchanged.
+    await seedWrittenLanguageDemo(tx, {
+      concerns: services.concerns,
+      resident: publicActor(created.id, randomUUID()),
+      areasByName,
+      now: new Date(),
+    });
     await audit(tx, system, {
       action: 'demo.seeded',
       entityType: 'partnership',
