@@ -11,11 +11,13 @@
  *       and p95 over repeated calls.
  *   (c) partnership dashboard: services.insight.dashboard's default view at 1M concerns on PostgreSQL,
  *       against the naive queries for the same figures (scripts/bench-insight.ts).
+ *   (d) Lighthouse on the start page and the first share question, against a minimal GOV.UK page
+ *       served by the same app (scripts/bench-lighthouse.ts).
  *
  * Environment: BENCH_SCALE (default 1; 0.1 runs a tenth of everything), BENCH_DATABASE_URL or
  * DATABASE_URL (a PostgreSQL server where a throwaway database may be created; default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_PGLITE_1M=1 (also run the 1M queue on PGlite),
- * BENCH_EXPLAIN=1 (print the PostgreSQL plans in full, for every query), BENCH_ONLY=intake|queue|dashboard,
+ * BENCH_EXPLAIN=1 (print the PostgreSQL plans in full, for every query), BENCH_ONLY=intake|queue|dashboard|lighthouse,
  * BENCH_TRY_INDEXES=1 (measure the PostgreSQL queue again with the indexes scripts/README.md suggests).
  * See scripts/README.md.
  */
@@ -41,6 +43,7 @@ import { generateReference } from '../src/capabilities/concerns/reference.js';
 import { dueDates } from '../src/capabilities/concerns/targets.js';
 import type { QueueRequest } from '../src/capabilities/concerns/concerns.service.js';
 import { dashboardBench } from './bench-insight.js';
+import { lighthouseBench } from './bench-lighthouse.js';
 
 const SCALE = Math.max(Number(process.env.BENCH_SCALE ?? 1) || 1, 0.001);
 const PG_URL =
@@ -836,21 +839,26 @@ async function main() {
   const withPostgres = await postgresReachable();
   if (!withPostgres) out(`PostgreSQL at ${PG_URL} is not reachable: PostgreSQL runs are left out.\n`);
   const only = process.env.BENCH_ONLY;
+  const parts = ['intake', 'queue', 'dashboard', 'lighthouse'];
+  if (only !== undefined && !parts.includes(only))
+    out(`BENCH_ONLY=${only} is none of ${parts.join(', ')}: nothing to run.\n`);
+  const runs = (part: string) => only === undefined || only === part;
   try {
-    if (only !== 'queue' && only !== 'dashboard') {
+    if (runs('intake')) {
       if (withPostgres) await intake('postgres');
       await intake('pglite');
     }
-    if (only !== 'intake' && only !== 'dashboard') {
+    if (runs('queue')) {
       if (withPostgres) await queue('postgres', QUEUE_SIZES);
       await queue('pglite', process.env.BENCH_PGLITE_1M === '1' ? QUEUE_SIZES : QUEUE_SIZES.slice(0, 1));
       if (process.env.BENCH_PGLITE_1M !== '1')
         out('(PGlite at 1M concerns is left out by default; BENCH_PGLITE_1M=1 runs it.)\n');
     }
-    if ((only === undefined || only === 'dashboard') && withPostgres) {
+    if (runs('dashboard') && withPostgres) {
       const kit = { out, fmt, count, freshPostgres, bulkLoad, settle, percentile };
       await dashboardBench(kit, QUEUE_SIZES[QUEUE_SIZES.length - 1]!);
     }
+    if (runs('lighthouse')) await lighthouseBench({ out, fmt, count, freshPgliteDir });
   } finally {
     await cleanup();
   }

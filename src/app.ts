@@ -12,6 +12,8 @@ import { createViewEnvironment, GOVUK_FRONTEND_DIST } from './platform/views/ind
 import { views } from './platform/views/plugin.js';
 import { assets } from './platform/views/assets.js';
 import { securityHeaders } from './platform/http/security.js';
+import { compression } from './platform/http/compression.js';
+import { govukStylesheet } from './platform/views/stylesheet.js';
 import { csrfProtection } from './platform/http/csrf.js';
 import { errorPages } from './platform/http/errors.js';
 import { requestContext } from './platform/http/context.js';
@@ -86,6 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(rateLimit, { global: false, keyGenerator: rateLimitKey(config.sessionSecret) });
   await app.register(securityHeaders, { production: config.production });
+  // Before every route, so pages, assets, CSV and JSON are all compressed for clients that accept it.
+  await app.register(compression);
   await app.register(requestContext, {
     i18n,
     partnerships: services.partnerships,
@@ -99,7 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     partnerships: services.partnerships,
     secureCookies: config.secureCookies,
   });
-  // GOV.UK Frontend: its fonts and images (dist/govuk/assets) and its compiled CSS and JS, all under /assets/.
+  // GOV.UK Frontend under /assets/: its stylesheet without the GDS Transport typeface (stylesheet.ts),
+  // then its images (dist/govuk/assets) and compiled JS. Its fonts stay reachable but nothing links them.
+  await app.register(govukStylesheet, { production: config.production });
   await app.register(fastifyStatic, {
     root: [path.join(GOVUK_FRONTEND_DIST, 'govuk', 'assets'), path.join(GOVUK_FRONTEND_DIST, 'govuk')],
     prefix: '/assets/',
