@@ -54,7 +54,7 @@ const BASELINE_PAGE = `{% extends "govuk/template.njk" %}
 {% from "govuk/components/button/macro.njk" import govukButton %}
 {% set htmlClasses = "govuk-template--rebranded" %}
 {% block pageTitle %}Report a problem – Example service{% endblock %}
-{% block head %}<link rel="stylesheet" href="/assets/govuk-frontend.min.css">{% endblock %}
+{% block head %}<link rel="stylesheet" href="${paths.assets.govukCss('ltr')}">{% endblock %}
 {% block govukServiceNavigation %}
   {{ govukServiceNavigation({ serviceName: "Example service", serviceUrl: "/", navigation: [
     { href: "/", text: "Report a problem" }, { href: "/", text: "Check progress" },

@@ -13,7 +13,6 @@ import { views } from './platform/views/plugin.js';
 import { assets } from './platform/views/assets.js';
 import { securityHeaders } from './platform/http/security.js';
 import { compression } from './platform/http/compression.js';
-import { govukStylesheet } from './platform/views/stylesheet.js';
 import { csrfProtection } from './platform/http/csrf.js';
 import { errorPages } from './platform/http/errors.js';
 import { requestContext } from './platform/http/context.js';
@@ -103,9 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     partnerships: services.partnerships,
     secureCookies: config.secureCookies,
   });
-  // GOV.UK Frontend under /assets/: its stylesheet without the GDS Transport typeface (stylesheet.ts),
-  // then its images (dist/govuk/assets) and compiled JS. Its fonts stay reachable but nothing links them.
-  await app.register(govukStylesheet, { production: config.production });
+  // GOV.UK Frontend's images (dist/govuk/assets) and compiled JS under /assets/. Its stylesheet, as Heard
+  // adapts it, comes from the assets plugin (views/stylesheets.ts); its fonts are reachable, never linked.
   await app.register(fastifyStatic, {
     root: [path.join(GOVUK_FRONTEND_DIST, 'govuk', 'assets'), path.join(GOVUK_FRONTEND_DIST, 'govuk')],
     prefix: '/assets/',

@@ -49,6 +49,22 @@ function fontRules(fontsUrl: string): string {
   ].join('');
 }
 
+/**
+ * The stylesheet without GDS Transport, each rule naming it reading `var(--heard-font)` instead.
+ * GOV.UK Frontend's own way is the Sass setting $govuk-font-family; Heard ships the compiled CSS and no
+ * Sass compiler, so the same change is made to the compiled file.
+ */
+export function withoutGdsTransport(css: string): string {
+  const result = css
+    .replace(/\/\*!\s*Copyright[^*]*exclusive use on gov\.uk[^*]*\*\//g, '')
+    .replace(/@font-face\{font-family:"?GDS Transport"?;[^}]*\}/g, '')
+    .replaceAll('font-family:GDS Transport,arial,sans-serif', 'font-family:var(--heard-font)');
+  // A new GOV.UK Frontend that writes these differently must fail loudly here, not ship the font.
+  if (/GDS Transport|\/assets\/fonts\//.test(result))
+    throw new Error('GOV.UK Frontend stylesheet: GDS Transport could not be removed; update stylesheets.ts');
+  return result;
+}
+
 export interface Stylesheet {
   css: string;
   etag: string;
