@@ -308,6 +308,8 @@ describe('a page open so long its security check fails', () => {
     const c = t.client();
     await c.get('/progress');
     c.cookies.delete(CSRF_COOKIE);
-    expect((await c.post('/share/check')).statusCode).toBe(403);
+    const res = await c.post('/share/check');
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain(en('errors.csrf.title'));
   });
 });
