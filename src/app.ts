@@ -43,6 +43,15 @@ export interface AppDeps {
   i18n?: I18n;
 }
 
+/** A request's URL as logged: no query string, and no secret carried in the path. */
+export function loggedUrl(url: string): string {
+  // Invitation and resume links carry a secret in their path.
+  return url
+    .split('?')[0]!
+    .replace(/^\/staff\/invitation\/[^/]+/, '/staff/invitation/:token')
+    .replace(/^\/share\/resume\/[^/]+/, '/share/resume/:secret');
+}
+
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the app: platform plugins, then capabilities. It never listens; src/server.ts does. */
@@ -58,8 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req: (req: { method: string; url: string; id: string }) => ({
           id: req.id,
           method: req.method,
-          // Invitation links carry a secret in their path; keep it out of the logs.
-          url: req.url.split('?')[0]!.replace(/^\/staff\/invitation\/[^/]+/, '/staff/invitation/:token'),
+          url: loggedUrl(req.url),
         }),
       },
     },

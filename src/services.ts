@@ -36,7 +36,7 @@ export function buildServices(db: Database, config: Config) {
     auth,
     concerns,
     notifications,
-    share: createShareService(db, concerns),
+    share: createShareService(db, concerns, { secret: config.sessionSecret, mailFrom: config.mailFrom }),
     staff: createStaffService(db, { publicUrl: config.publicUrl, mailDomain: mailDomain(config.mailFrom) }),
     email: createEmailService(db, { concerns, partnerships }),
     engagement: createEngagementService(db, { concerns }),

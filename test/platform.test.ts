@@ -158,7 +158,8 @@ describe('CSRF', () => {
       payload: 'kind=concern',
     });
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('Sorry, your form could not be sent');
+    // Question pages (csrfRedisplay) show the form again with what was sent, storing nothing.
+    expect(res.body).toContain('For your security, this page was not saved');
     expect(res.cookies.find((k) => k.name === 'heard_share')).toBeUndefined();
     expect(await count('share_drafts')).toBe(drafts);
   });

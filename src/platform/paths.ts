@@ -26,6 +26,13 @@ export const paths = {
     equality: () => '/share/equality',
     check: () => '/share/check',
     confirmation: () => '/share/confirmation',
+    /** The Easy Read version starts from its own start page. */
+    easyRead: () => '/?format=easy-read',
+    saved: () => '/share/saved',
+    savedEmail: () => '/share/saved/email',
+    /** A bearer secret in the path: app.ts keeps it out of the request log. */
+    resume: (secret: string) => `/share/resume/${enc(secret)}`,
+    easyPicture: (name: string) => `/static/share/easy-read/${enc(name)}.svg`,
   },
   progress: {
     form: () => '/progress',

@@ -36,6 +36,26 @@ export const shareRepository = {
     return row?.answers;
   },
 
+  async findByResumeHash(tx: Tx, resumeHash: string) {
+    const [row] = await tx
+      .select()
+      .from(shareDrafts)
+      .where(and(eq(shareDrafts.resumeHash, resumeHash), gt(shareDrafts.expiresAt, new Date())));
+    return row;
+  },
+
+  async setResumeHash(tx: Tx, tokenHash: string, resumeHash: string) {
+    await tx.update(shareDrafts).set({ resumeHash }).where(eq(shareDrafts.tokenHash, tokenHash));
+  },
+
+  /** Moves a draft to a new cookie token (the browser that opened the resume link). */
+  async moveToToken(tx: Tx, id: string, tokenHash: string, expiresAt: Date) {
+    await tx
+      .update(shareDrafts)
+      .set({ tokenHash, expiresAt, updatedAt: new Date() })
+      .where(eq(shareDrafts.id, id));
+  },
+
   async removeExpired(tx: Tx) {
     await tx.delete(shareDrafts).where(lt(shareDrafts.expiresAt, new Date()));
   },

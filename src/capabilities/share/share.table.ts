@@ -11,6 +11,11 @@ export const shareDrafts = pgTable('share_drafts', {
     .notNull()
     .references(() => partnerships.id),
   tokenHash: text('token_hash').notNull().unique(),
+  /**
+   * "Save and come back later": a keyed hash of the resume link's secret, separate from the cookie's
+   * token so the link can be opened in another browser (and the cookie token rotated when it is).
+   */
+  resumeHash: text('resume_hash').unique(),
   answers: jsonb('answers').$type<Record<string, unknown>>().notNull().default({}),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

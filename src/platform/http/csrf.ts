@@ -8,10 +8,19 @@ declare module 'fastify' {
     csrfToken(): string;
     /** A CSRF cookie minted during this request, set on its response. */
     pendingCsrfCookie: string | undefined;
+    /** Set instead of refusing, on routes with `csrfRedisplay`: the handler must change nothing. */
+    csrfFailed: boolean;
   }
   interface FastifyContextConfig {
     /** Set on the rare POST that authenticates another way (none yet); never on a form. */
     skipCsrf?: boolean;
+    /**
+     * A form where losing what was typed would hurt (a resident's long description): a failed check
+     * does not refuse the request but sets `request.csrfFailed`, and the handler shows the same form
+     * again with what was sent and a fresh token, storing nothing. Showing a form back to the browser
+     * that sent it gives another site nothing it could not already do.
+     */
+    csrfRedisplay?: boolean;
   }
 }
 
@@ -29,6 +38,7 @@ export const csrfProtection = fp<{ secret: string; secureCookies: boolean }>(
       createHmac('sha256', opts.secret).update(`csrf:${value}`).digest('base64url');
 
     app.decorateRequest('pendingCsrfCookie', undefined);
+    app.decorateRequest('csrfFailed', false);
     app.decorateRequest('csrfToken', function csrfToken(this: FastifyRequest) {
       let value = this.cookies[CSRF_COOKIE];
       if (!value) {
@@ -63,8 +73,14 @@ export const csrfProtection = fp<{ secret: string; secureCookies: boolean }>(
         typeof sent === 'string' &&
         sent.length > 0 &&
         safeEqual(sign(cookie), sent);
+      if (!ok && request.routeOptions.config?.csrfRedisplay) {
+        request.log.info('csrf token missing or wrong: form shown again');
+        request.csrfFailed = true;
+        return;
+      }
       if (!ok) {
-        request.log.warn({ url: request.url }, 'csrf token missing or wrong');
+        // The route's pattern, not its URL: some paths carry a secret (invitations, resume links).
+        request.log.warn({ route: request.routeOptions.url }, 'csrf token missing or wrong');
         return reply.code(403).sendError('csrf');
       }
     });
