@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createI18n, LANGUAGES, type Translate } from '../src/platform/i18n/index.js';
+import { createI18n, LANGUAGES } from '../src/platform/i18n/index.js';
 import { paths } from '../src/platform/paths.js';
 import { CONFIRMATION_COOKIE } from '../src/capabilities/share/share.routes.js';
 import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
@@ -22,8 +22,7 @@ let browser: Browser;
 let drafted: BrowserContext;
 let forumSlug = '';
 let sent = { reference: '', trackingCode: '' };
-
-const translator = (lang: string): Translate => createI18n().translator(lang);
+let resumeLink = '';
 
 async function answerEveryQuestion(page: Page) {
   const base = heard.baseUrl;
@@ -59,6 +58,11 @@ beforeAll(async () => {
     .first()
     .getAttribute('href');
   forumSlug = decodeURIComponent(href!.split('/')[2]!);
+  // "Save and come back later" on a question page gives this browser a link back to its draft.
+  await page.goto(`${heard.baseUrl}${paths.share.details()}`);
+  await page.click('form button[name=save]');
+  await page.waitForURL(/\/share\/saved/);
+  resumeLink = new URL((await page.locator('.heard-resume-link a').getAttribute('href'))!).pathname;
   await page.close();
 
   // One concern really sent, so Check progress has something to show in every language.
@@ -85,9 +89,8 @@ interface Visit {
   status?: number;
 }
 
-function visits(lang: string): Visit[] {
+function visits(): Visit[] {
   const base = heard.baseUrl;
-  const t = translator(lang);
   const get = (path: string) => (page: Page) => page.goto(`${base}${path}`);
   const steps = [
     'kind',
@@ -100,30 +103,49 @@ function visits(lang: string): Visit[] {
     'consent',
     'equality',
   ] as const;
+  // The share journey and Check progress come in two presentations, standard and Easy Read: the same
+  // routes, so each is visited once in each.
+  const sharePages = (easy: boolean): Visit[] => {
+    const version = easy ? 'Easy Read' : 'standard';
+    return [
+      {
+        name: `${version}: start`,
+        open: get(easy ? paths.share.easyRead() : `${paths.home()}?format=standard`),
+      },
+      ...steps.map((step) => ({ name: `${version}: share ${step}`, open: get(paths.share[step]()) })),
+      {
+        name: `${version}: share kind, unanswered`,
+        open: async (page: Page) => {
+          await page.goto(`${base}${paths.share.kind()}`);
+          await page.click('form button.govuk-button:not([name=save])');
+        },
+        status: 400,
+      },
+      { name: `${version}: check your answers`, open: get(paths.share.check()) },
+      { name: `${version}: confirmation (urgent, anonymous)`, open: get(paths.share.confirmation()) },
+      { name: `${version}: saved, with the link back`, open: get(paths.share.saved()) },
+      { name: `${version}: coming back by the link`, open: get(resumeLink) },
+      {
+        name: `${version}: a link back that does not work`,
+        open: get(paths.share.resume('x'.repeat(43))),
+        status: 404,
+      },
+      { name: `${version}: check progress`, open: get(paths.progress.form()) },
+      {
+        name: `${version}: check progress, the result`,
+        open: async (page: Page) => {
+          await page.goto(`${base}${paths.progress.form()}`);
+          await page.fill('#reference', sent.reference);
+          await page.fill('#trackingCode', sent.trackingCode);
+          await page.click('form button.govuk-button');
+          await expect.poll(() => page.locator('h1').count()).toBe(1);
+        },
+      },
+    ];
+  };
   return [
-    { name: 'start', open: get(paths.home()) },
-    ...steps.map((step) => ({ name: `share ${step}`, open: get(paths.share[step]()) })),
-    {
-      name: 'share kind, unanswered',
-      open: async (page: Page) => {
-        await page.goto(`${base}${paths.share.kind()}`);
-        await page.click('form button.govuk-button');
-      },
-      status: 400,
-    },
-    { name: 'check your answers', open: get(paths.share.check()) },
-    { name: 'confirmation (urgent, anonymous)', open: get(paths.share.confirmation()) },
-    { name: 'check progress', open: get(paths.progress.form()) },
-    {
-      name: 'check progress: the result',
-      open: async (page: Page) => {
-        await page.goto(`${base}${paths.progress.form()}`);
-        await page.fill('#reference', sent.reference);
-        await page.fill('#trackingCode', sent.trackingCode);
-        await page.click('form button.govuk-button');
-        await expect.poll(() => page.locator('h1').textContent()).toBe(t('share.progress.resultTitle'));
-      },
-    },
+    ...sharePages(false),
+    ...sharePages(true),
     { name: 'forums', open: get(paths.forums.list()) },
     { name: 'a forum', open: get(paths.forums.forum(forumSlug)) },
     { name: 'joining a forum', open: get(paths.forums.join(forumSlug)) },
@@ -139,6 +161,7 @@ function visits(lang: string): Visit[] {
     {
       name: 'unsubscribe, with a link that does not work',
       open: get(paths.youSaidWeDid.unsubscribe('nope')),
+      status: 404,
     },
     { name: 'open data', open: get(paths.openData.page()) },
     { name: 'accessibility statement', open: get(paths.accessibility()) },
@@ -163,7 +186,7 @@ describe.each(LOCALES)('every resident page in %s', (lang) => {
     const page = await context.newPage();
     await page.goto(`${heard.baseUrl}/?lang=${encodeURIComponent(lang)}`);
     const problems: string[] = [];
-    for (const visit of visits(lang)) {
+    for (const visit of visits()) {
       await page.setViewportSize({ width: 1024, height: 768 });
       const before = fallbacks.size;
       const response = await visit.open(page);
@@ -182,10 +205,35 @@ describe.each(LOCALES)('every resident page in %s', (lang) => {
       if (fallbacks.size > before) problems.push(`${visit.name}: English stood in for a missing translation`);
 
       await page.setViewportSize({ width: 320, height: 640 });
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
-      if (overflow > 0) problems.push(`${visit.name}: scrolls sideways by ${overflow}px at 320px wide`);
+      const overflow = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const by = document.documentElement.scrollWidth - width;
+        if (by <= 0) return null;
+        // Name the innermost elements that stick out, so a failure says where to look.
+        const out = Array.from(document.querySelectorAll('body *')).filter((el) => {
+          const r = el.getBoundingClientRect();
+          return (
+            (r.right > width + 1 || r.left < -1) &&
+            !Array.from(el.children).some((c) => {
+              const cr = c.getBoundingClientRect();
+              return cr.right > width + 1 || cr.left < -1;
+            })
+          );
+        });
+        return {
+          by,
+          where: out
+            .slice(0, 3)
+            .map(
+              (el) =>
+                `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} "${(el.textContent ?? '').trim().slice(0, 40)}"`,
+            ),
+        };
+      });
+      if (overflow)
+        problems.push(
+          `${visit.name}: scrolls sideways by ${overflow.by}px at 320px wide: ${overflow.where.join('; ')}`,
+        );
     }
     await page.close();
     expect(problems).toEqual([]);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { z } from 'zod';
-import type { Translate } from '../../platform/i18n/index.js';
+import { intlLocale, type Translate } from '../../platform/i18n/index.js';
 import { parseForm } from '../../platform/forms.js';
 import { paths } from '../../platform/paths.js';
 import { newSecretToken } from '../../platform/auth/tokens.js';
@@ -338,7 +338,7 @@ export function shareRoutes(app: FastifyInstance, services: Services, secureCook
     if (!secret) return reply.redirect(paths.share.start());
     const saved = await services.share.savedDraft(request.partnership.id, secret);
     if (!saved) return reply.redirect(paths.share.start());
-    const dateFormat = new Intl.DateTimeFormat(request.lang === 'en' ? 'en-GB' : request.lang, {
+    const dateFormat = new Intl.DateTimeFormat(intlLocale(request.lang), {
       dateStyle: 'long',
       timeZone: 'Europe/London',
     });
