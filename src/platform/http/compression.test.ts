@@ -89,7 +89,8 @@ describe('GOV.UK Frontend’s stylesheet', () => {
     expect(res.headers['content-type']).toMatch(/^text\/css/);
     expect(res.headers['content-encoding']).toBe('br');
     const css = zlib.brotliDecompressSync(res.rawPayload).toString();
-    expect(css.endsWith(withoutGdsTransport(STYLESHEET))).toBe(true);
+    expect(css.startsWith('@charset "UTF-8";')).toBe(true);
+    expect(css.endsWith(withoutGdsTransport(STYLESHEET).replace('@charset "UTF-8";', ''))).toBe(true);
     expect(css).not.toMatch(/GDS Transport|\/assets\/fonts\//);
     expect(css).toMatch(/\.govuk-body,\.govuk-body-m\{[^}]*font-family:var\(--heard-font\)/);
     expect(css).toContain(':root{--heard-font:arial,sans-serif}');

@@ -76,13 +76,9 @@ function asset(css: string): Stylesheet {
 
 export function buildGovukStylesheets(fontsUrl: string): { ltr: Stylesheet; rtl: Stylesheet } {
   const source = readFileSync(path.join(GOVUK_FRONTEND_DIST, 'govuk', 'govuk-frontend.min.css'), 'utf8');
-  const adapted = source
-    .replace(/@font-face\{font-family:GDS Transport;[^}]*\}/g, '')
-    .replaceAll('font-family:GDS Transport,arial,sans-serif', 'font-family:var(--heard-font)');
-  if (adapted.includes('GDS Transport'))
-    throw new Error(
-      'govuk-frontend names GDS Transport in a way Heard does not adapt: update stylesheets.ts',
-    );
-  const ltr = fontRules(fontsUrl) + adapted;
+  // @charset must stay the very first thing in the file, so Heard's font rules go after it.
+  const CHARSET = '@charset "UTF-8";';
+  const adapted = withoutGdsTransport(source).replace(CHARSET, '');
+  const ltr = CHARSET + fontRules(fontsUrl) + adapted;
   return { ltr: asset(ltr), rtl: asset(rtlcss.process(ltr)) };
 }
