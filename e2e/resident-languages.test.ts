@@ -57,7 +57,8 @@ describe.each(['uk', 'fa-AF'] as const)('a resident using %s and only the keyboa
   const violations: string[] = [];
 
   it('shares a concern in their language and is given a reference and a tracking code', async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto(`${heard.baseUrl}/?lang=${lang}`);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
     violations.push(...(await axeViolations(page)));
@@ -115,12 +116,13 @@ describe.each(['uk', 'fa-AF'] as const)('a resident using %s and only the keyboa
     const codes = await page.locator('.heard-reference').allTextContents();
     expect(codes).toHaveLength(2);
     [reference, trackingCode] = codes as [string, string];
-    await page.close();
+    await context.close();
     expect(violations).toEqual([]);
   });
 
   it('checks its progress with the reference and tracking code', async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto(`${heard.baseUrl}/?lang=${lang}`);
     await tabTo(page, (el) => el.tag === 'a' && el.text === t('common.nav.progress'));
     await page.keyboard.press('Enter');
@@ -134,7 +136,7 @@ describe.each(['uk', 'fa-AF'] as const)('a resident using %s and only the keyboa
     await expect.poll(() => page.locator('h1').textContent()).toBe(t('share.progress.resultTitle'));
     expect(await page.locator('main').textContent()).toContain(t('share.progress.statuses.new'));
     expect(await axeViolations(page)).toEqual([]);
-    await page.close();
+    await context.close();
   });
 
   it('was recorded in the language they chose, so replies and staff know it', async () => {
