@@ -65,6 +65,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
         name: 'browser',
         include: ['e2e/**/*.test.ts'],
         env: { CHROMIUM_PATH: CHROMIUM },
+        globalSetup: ['e2e/global-setup.ts'],
         testTimeout: 120_000,
         fileParallelism: false,
       },
