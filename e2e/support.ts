@@ -99,17 +99,23 @@ export async function axeViolations(page: Page): Promise<string[]> {
 const lastStepUsed = new Map<string, number>();
 
 /**
- * A sign-in code this account has not used yet. Heard refuses a code replayed within its 30-second
- * step, so a second sign-in by the same account in the same step waits for the next one.
+ * A sign-in code this account has not used yet. Heard refuses a code for any step at or before the
+ * last one it accepted, and accepts one step either side of now for clock drift. So a second
+ * sign-in in the same 30-second step uses the next step's code, as a phone whose clock runs a little
+ * ahead would (the server's replay check is the same); only a third waits for the next step. The
+ * previous step's code is never used: it could expire between typing and submitting.
  */
 export async function unusedCode(heard: RunningHeard, email: string): Promise<string> {
   for (;;) {
     const now = Date.now();
     const step = Math.floor(now / 30_000);
-    if (lastStepUsed.get(email) !== step) {
-      lastStepUsed.set(email, step);
-      return totp(heard.config.demoTotpSecret, now);
+    const last = lastStepUsed.get(email);
+    const next = last === undefined || last < step ? step : last + 1;
+    if (next <= step + 1) {
+      lastStepUsed.set(email, next);
+      return totp(heard.config.demoTotpSecret, next * 30_000);
     }
+    // next is two steps ahead: it is accepted once the following step has begun.
     await new Promise((resolve) => setTimeout(resolve, (step + 1) * 30_000 - now + 100));
   }
 }
