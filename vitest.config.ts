@@ -39,8 +39,13 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
   if (!withBrowser) console.warn(`\n[heard] No browser at ${CHROMIUM}: the browser project is left out.\n`);
 
   const unit = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+  // Builds the migrated database each test file copies, once per run (see test/helpers/db.ts).
+  const globalSetup = ['test/helpers/global-setup.ts'];
   const projects: TestProjectInlineConfiguration[] = [
-    { extends: true, test: { name: 'pglite', include: unit, env: { HEARD_TEST_DB: 'pglite' } } },
+    {
+      extends: true,
+      test: { name: 'pglite', include: unit, env: { HEARD_TEST_DB: 'pglite' }, globalSetup },
+    },
   ];
   if (withPostgres) {
     projects.push({
@@ -49,6 +54,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
         name: 'postgres',
         include: unit,
         env: { HEARD_TEST_DB: 'postgres', TEST_POSTGRES_URL: POSTGRES_URL },
+        globalSetup,
       },
     });
   }
@@ -59,6 +65,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
         name: 'browser',
         include: ['e2e/**/*.test.ts'],
         env: { CHROMIUM_PATH: CHROMIUM },
+        globalSetup: ['e2e/global-setup.ts'],
         testTimeout: 120_000,
         fileParallelism: false,
       },

@@ -33,6 +33,8 @@ export interface Database {
    */
   system<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
+  /** PGlite only: a tarball of the data directory, for createDatabase({ loadDataDir }) (test snapshots). */
+  dumpDataDir?(): Promise<Blob>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -42,6 +44,11 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data directory; undefined keeps it in memory (tests). */
   dataDir?: string | undefined;
+  /**
+   * A PGlite data directory tarball (from dumpDataDir) to start from instead of an empty cluster:
+   * tests start from an already migrated snapshot, as creating and migrating a cluster costs seconds.
+   */
+  loadDataDir?: Blob | undefined;
   poolSize?: number;
 }
 
@@ -137,15 +144,21 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     );
   }
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const client = options.dataDir ? new PGlite(path.resolve(options.dataDir, 'pglite')) : new PGlite();
+  const client = options.dataDir
+    ? new PGlite(path.resolve(options.dataDir, 'pglite'))
+    : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
-  return wrap(
-    'pglite',
-    db as unknown as AnyDrizzle,
-    () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
-    () => client.close(),
-  );
+  return {
+    ...wrap(
+      'pglite',
+      db as unknown as AnyDrizzle,
+      () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
+      () => client.close(),
+    ),
+    // Uncompressed: loading skips gunzip, and the file only ever lives in a temp directory.
+    dumpDataDir: () => client.dumpDataDir('none'),
+  };
 }
 
 /** The database the config names (a server, or PGlite under DATA_DIR), migrated and ready. */
