@@ -28,6 +28,23 @@ const WRITTEN = {
   'fa-AF': 'چراغ‌های سرک نزدیک مکتب خاموش است و شب‌ها عبور از آنجا برای زنان و کودکان ناامن است.',
 } as const;
 
+/**
+ * Tab reaches a radio group once (its first radio), and the arrow keys then move the choice through
+ * it, as a keyboard user does; the page's direction does not change which arrow means "next".
+ */
+async function chooseRadio(page: Page, value: string) {
+  await tabTo(page, (el) => el.tag === 'input');
+  for (let i = 0; i < 20; i++) {
+    const current = await page.evaluate(() => (document.activeElement as HTMLInputElement).value);
+    if (current === value) {
+      await page.keyboard.press('Space');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`No radio ${value} in the group`);
+}
+
 async function continueByKeyboard(page: Page, text: string) {
   await tabTo(page, (el) => el.tag === 'button' && el.text === text);
   await page.keyboard.press('Enter');
@@ -74,12 +91,10 @@ describe.each(['uk', 'fa-AF'] as const)('a resident using %s and only the keyboa
       expect(layout.radioRightOfLabel).toBe(true);
     }
 
-    await tabTo(page, (el) => el.tag === 'input' && el.value === 'concern');
-    await page.keyboard.press('Space');
+    await chooseRadio(page, 'concern');
     await continueByKeyboard(page, t('common.continue'));
     await page.waitForURL(/\/share\/topic/);
-    await tabTo(page, (el) => el.tag === 'input' && el.value === 'antisocial_behaviour');
-    await page.keyboard.press('Space');
+    await chooseRadio(page, 'antisocial_behaviour');
     await continueByKeyboard(page, t('common.continue'));
     await page.waitForURL(/\/share\/details/);
     violations.push(...(await axeViolations(page)));
@@ -93,16 +108,13 @@ describe.each(['uk', 'fa-AF'] as const)('a resident using %s and only the keyboa
     await page.keyboard.press('Space');
     await continueByKeyboard(page, t('common.continue'));
     await page.waitForURL(/\/share\/who/);
-    await tabTo(page, (el) => el.tag === 'input' && el.value === 'no');
-    await page.keyboard.press('Space');
+    await chooseRadio(page, 'no');
     await continueByKeyboard(page, t('common.continue'));
     await page.waitForURL(/\/share\/contact/);
-    await tabTo(page, (el) => el.tag === 'input' && el.value === 'anonymous');
-    await page.keyboard.press('Space');
+    await chooseRadio(page, 'anonymous');
     await continueByKeyboard(page, t('common.continue'));
     await page.waitForURL(/\/share\/consent/);
-    await tabTo(page, (el) => el.tag === 'input' && el.value === 'yes');
-    await page.keyboard.press('Space');
+    await chooseRadio(page, 'yes');
     await continueByKeyboard(page, t('common.continue'));
     await page.waitForURL(/\/share\/equality/);
     await continueByKeyboard(page, t('share.equality.skip'));
