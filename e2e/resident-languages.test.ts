@@ -89,6 +89,17 @@ describe.each(['uk', 'fa-AF'] as const)('a resident using %s and only the keyboa
       expect(['right', 'start']).toContain(layout.headingAlign);
       expect(layout.headingGapFromRight).toBeLessThanOrEqual(20);
       expect(layout.radioRightOfLabel).toBe(true);
+      // Dari letters are drawn with a real Arabic-script face: Heard's own Naskh where the machine has
+      // none (as this test machine has not), so no resident sees empty boxes.
+      const naskh = await page.evaluate(async () => {
+        await document.fonts.ready;
+        let loaded = false;
+        document.fonts.forEach((f) => {
+          if (f.family.replace(/"/g, '') === 'Heard Naskh' && f.status === 'loaded') loaded = true;
+        });
+        return loaded;
+      });
+      expect(naskh).toBe(true);
     }
 
     await chooseRadio(page, 'concern');
