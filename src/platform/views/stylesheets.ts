@@ -13,8 +13,9 @@ import { GOVUK_FRONTEND_DIST } from './index.js';
  * - With a font stack per script. Every rule that names the typeface reads `var(--heard-font)`, which
  *   the `:lang()` rules below set, so Arabic-script pages (Arabic, Dari, Pashto, Urdu) get a Naskh
  *   face, and Urdu a Nastaliq one where the device has it. Heard serves Noto Naskh Arabic itself, as
- *   a last resort for devices with no Arabic-script font; `local()` comes first so most never fetch it,
- *   and `unicode-range` means pages in other scripts never do.
+ *   a last resort for devices with no Arabic-script font: it comes after the faces phones and
+ *   computers ship with, so most never fetch it, and `unicode-range` means it is fetched only for
+ *   Arabic-script letters (on other pages, the language chooser's names of Dari, Pashto, Arabic, Urdu).
  * - Mirrored for right-to-left languages by rtlcss, which flips floats, margins, paddings, borders,
  *   positions and arrows (the back link's chevron, radio and checkbox positions), since GOV.UK Frontend
  *   is written for left-to-right only. Heard's own CSS uses logical properties instead.
@@ -38,7 +39,9 @@ function naskhFace(weight: 400 | 700, fontsUrl: string): string {
 
 function fontRules(fontsUrl: string): string {
   const latin = 'arial,sans-serif';
-  const naskh = `"Heard Naskh","Noto Naskh Arabic","Segoe UI",Tahoma,"Geeza Pro",${latin}`;
+  // The device's own Arabic-script faces first (Android, Windows, Apple), so most never download
+  // Heard's copy; it comes before Arial, which has no Arabic letters on many systems.
+  const naskh = `"Noto Naskh Arabic","Segoe UI",Tahoma,"Geeza Pro","Heard Naskh",${latin}`;
   return [
     naskhFace(400, fontsUrl),
     naskhFace(700, fontsUrl),
