@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 import { paths } from '../paths.js';
-import { buildGovukStylesheets, NASKH_FILES, type Stylesheet } from './stylesheets.js';
+import { buildGovukStylesheets, NASKH_FILE, NASKH_FILES, type Stylesheet } from './stylesheets.js';
 
 /**
  * Serves GOV.UK Frontend's stylesheet as Heard adapts it (stylesheets.ts), one for each writing
@@ -28,7 +28,7 @@ export const assets = fp<{ production: boolean }>(
       prefix: paths.assets.naskhFonts(),
       decorateReply: false,
       maxAge: opts.production ? '30d' : 0,
-      allowedPath: (pathname) => /^\/?noto-naskh-arabic-arabic-(400|700)-normal\.woff2$/.test(pathname),
+      allowedPath: (pathname) => pathname.replace(/^\//, '') === NASKH_FILE,
     });
   },
   { name: 'assets' },
