@@ -177,8 +177,15 @@ describe.each(LOCALES)('every resident page in %s', (lang) => {
     await context.addCookies([
       {
         name: CONFIRMATION_COOKIE,
+        // The cookie holds the codes as stored, without the dashes the page adds for reading.
         value: heard.app.signCookie(
-          JSON.stringify({ ...sent, urgent: true, kind: 'concern', anonymous: true }).replace(/-/g, ''),
+          JSON.stringify({
+            reference: sent.reference.replace(/-/g, ''),
+            trackingCode: sent.trackingCode.replace(/-/g, ''),
+            urgent: true,
+            kind: 'concern',
+            anonymous: true,
+          }),
         ),
         url: heard.baseUrl,
       },
