@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createI18n, LANGUAGES } from '../src/platform/i18n/index.js';
 import { paths } from '../src/platform/paths.js';
 import { CONFIRMATION_COOKIE } from '../src/capabilities/share/share.routes.js';
+import { STEPS } from '../src/capabilities/share/share.service.js';
 import { axeViolations, launchBrowser, startHeard, type RunningHeard } from './support.js';
 
 /**
@@ -92,17 +93,6 @@ interface Visit {
 function visits(): Visit[] {
   const base = heard.baseUrl;
   const get = (path: string) => (page: Page) => page.goto(`${base}${path}`);
-  const steps = [
-    'kind',
-    'topic',
-    'details',
-    'where',
-    'groups',
-    'who',
-    'contact',
-    'consent',
-    'equality',
-  ] as const;
   // The share journey and Check progress come in two presentations, standard and Easy Read: the same
   // routes, so each is visited once in each.
   const sharePages = (easy: boolean): Visit[] => {
@@ -112,7 +102,7 @@ function visits(): Visit[] {
         name: `${version}: start`,
         open: get(easy ? paths.share.easyRead() : `${paths.home()}?format=standard`),
       },
-      ...steps.map((step) => ({ name: `${version}: share ${step}`, open: get(paths.share[step]()) })),
+      ...STEPS.map((step) => ({ name: `${version}: share ${step}`, open: get(paths.share[step]()) })),
       {
         name: `${version}: share kind, unanswered`,
         open: async (page: Page) => {

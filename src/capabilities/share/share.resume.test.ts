@@ -9,6 +9,7 @@ import { CSRF_COOKIE } from '../../platform/http/csrf.js';
 import { outbox } from '../../platform/mail/outbox.table.js';
 import { shareDrafts } from './share.table.js';
 import { DRAFT_COOKIE, RESUME_COOKIE, RESUME_LIMIT } from './share.routes.js';
+import { STEPS } from './share.service.js';
 
 /**
  * "Save and come back later": a link that brings the answers back in any browser, for as long as
@@ -59,17 +60,7 @@ async function draftRows() {
 describe('saving and coming back with a link', () => {
   it('offers to save on every question page', async () => {
     const c = t.client();
-    for (const step of [
-      'kind',
-      'topic',
-      'details',
-      'where',
-      'groups',
-      'who',
-      'contact',
-      'consent',
-      'equality',
-    ]) {
+    for (const step of STEPS) {
       const page = await c.get(`/share/${step}`);
       expect(page.body, step).toContain(`value="later" name="save"`);
       expect(page.body, step).toContain(en('share.save.button'));
