@@ -21,6 +21,11 @@ declare module 'fastify' {
 
 export const LANG_COOKIE = 'heard_lang';
 
+/** Staff pages and the API, which are English only (see i18n/scope.ts). */
+export function isEnglishOnlyPath(path: string): boolean {
+  return path === '/staff' || path.startsWith('/staff/') || path.startsWith('/api/');
+}
+
 /**
  * Per-request context: the partnership (from the Host header; staff requests are re-pointed at the
  * staff member's own partnership by the auth plugin), and the language: `?lang=xx` first, remembered
@@ -61,8 +66,7 @@ export const requestContext = fp<{ i18n: I18n; partnerships: PartnershipDirector
       // Staff pages and the API are in English (see i18n/scope.ts); a resident's choice of language
       // must not leak into a shared office computer's staff screens, or the reverse.
       const path = request.url.split('?')[0]!;
-      const staffOrApi = path === '/staff' || path.startsWith('/staff/') || path.startsWith('/api/');
-      const lang = staffOrApi ? DEFAULT_LANGUAGE : residentLanguage(request, reply);
+      const lang = isEnglishOnlyPath(path) ? DEFAULT_LANGUAGE : residentLanguage(request, reply);
       request.lang = lang;
       request.dir = i18n.direction(lang);
       request.t = i18n.translator(lang);

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type nunjucks from 'nunjucks';
 import type { I18n } from '../i18n/index.js';
 import { paths } from '../paths.js';
+import { isEnglishOnlyPath } from '../http/context.js';
 import { can } from '../auth/permissions.js';
 import { canSeeTension } from '../../capabilities/tension/tension.access.js';
 import type { OrganisationKind } from '../tenancy/tenancy.table.js';
@@ -80,7 +81,7 @@ export const views = fp<{ env: nunjucks.Environment; i18n: I18n }>(
           lang: request.lang,
           dir: request.dir,
           // Staff pages are English only (i18n/scope.ts), so they offer no choice of language.
-          languages: staff || path === '/staff' || path.startsWith('/staff/') ? [] : opts.i18n.languages,
+          languages: staff || isEnglishOnlyPath(path) ? [] : opts.i18n.languages,
           cspNonce: request.cspNonce,
           csrfToken: request.csrfToken(),
           paths,
