@@ -18,7 +18,8 @@
  * DATABASE_URL (a PostgreSQL server where a throwaway database may be created; default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_PGLITE_1M=1 (also run the 1M queue on PGlite),
  * BENCH_EXPLAIN=1 (print the PostgreSQL plans in full, for every query), BENCH_ONLY=intake|queue|dashboard|lighthouse,
- * BENCH_TRY_INDEXES=1 (measure the PostgreSQL queue again with the indexes scripts/README.md suggests).
+ * BENCH_TRY_INDEXES=1 (measure the PostgreSQL queue again with the indexes scripts/README.md suggests),
+ * BENCH_CPU_PROFILE=<folder> (a CPU profile of the server during the timed submissions).
  * See scripts/README.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -233,6 +234,32 @@ function startLoadGenerator() {
       worker.postMessage(job);
     });
   return { ask, stop: () => worker.terminate() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiling: BENCH_CPU_PROFILE=<folder> writes a CPU profile of the server's main thread for the
+// timed submissions only (open it in Chrome DevTools, Performance > Load profile), so time spent
+// setting up, loading or on the resident journey does not hide what the submission costs.
+
+async function startProfile(): Promise<{ stop: (name: string) => Promise<void> }> {
+  const folder = process.env.BENCH_CPU_PROFILE;
+  if (!folder) return { stop: async () => undefined };
+  const { Session } = await import('node:inspector/promises');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async (name) => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await mkdir(folder, { recursive: true });
+      const file = path.join(folder, `${name}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      out(`  (CPU profile of the submissions: ${file})`);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,7 +487,9 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
     const journey = await journeys(INTAKE_COUNT);
     check('journeys', journey);
     const before = await concernCount();
+    const profile = await startProfile();
     const submitted = await submit(journey.sessions);
+    await profile.stop(`intake-${kind}`);
     check('submit', submitted);
     const accepted = (await concernCount()) - before;
     if (accepted !== INTAKE_COUNT)

@@ -29,6 +29,7 @@ export function buildServices(db: Database, config: Config) {
   const concerns = createConcernsService(db, {
     secret: config.sessionSecret,
     onEvent: notifications.onConcernEvent,
+    mailForNewConcern: notifications.mailForNewConcern,
     locateArea,
   });
   return {

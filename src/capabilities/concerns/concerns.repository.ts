@@ -1,7 +1,10 @@
 import { and, asc, desc, eq, exists, inArray, isNull, lt, gt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/index.js';
+import { placeholders, preparedFor } from '../../platform/db/prepared.js';
 import { auditLog } from '../../platform/audit/audit.table.js';
+import type { OutboxInsert } from '../../platform/mail/outbox.repository.js';
+import { outbox } from '../../platform/mail/outbox.table.js';
 import { staff } from '../../platform/auth/auth.table.js';
 import { areas, organisations } from '../../platform/tenancy/tenancy.table.js';
 import {
@@ -246,25 +249,50 @@ export const concernsRepository = {
     event: EventInsert,
     auditRow: typeof auditLog.$inferInsert,
     equality: typeof concernEquality.$inferInsert | undefined,
+    mail: OutboxInsert[] = [],
   ): Promise<ConcernRow> {
-    const created = tx.$with('new_concern').as(tx.insert(concerns).values(row).returning());
-    const events = tx
-      .$with('new_event')
-      .as(tx.insert(concernEvents).values(event).returning({ id: concernEvents.id }));
-    const audits = tx
-      .$with('new_audit')
-      .as(tx.insert(auditLog).values(auditRow).returning({ id: auditLog.id }));
-    const query = equality
-      ? tx.with(
-          created,
-          events,
-          audits,
-          tx
-            .$with('new_equality')
-            .as(tx.insert(concernEquality).values(equality).returning({ id: concernEquality.concernId })),
-        )
-      : tx.with(created, events, audits);
-    const [inserted] = await query.select().from(created);
+    // One statement, one round trip: the concern, its first event, the audit record, the equality
+    // answers and the acknowledgement, stored together or not at all.
+    const c = placeholders('c', row);
+    const e = placeholders('e', event);
+    const a = placeholders('a', auditRow);
+    const q = equality ? placeholders('q', equality) : undefined;
+    // One acknowledgement at most today; each message's values are named by its position.
+    const m = mail.map((message, i) => placeholders(`m${i}`, message));
+    const shape = [c, e, a, q, ...m].map((p) => p?.shape ?? '-').join(' ');
+    const statement = preparedFor(tx, `concerns.insertNew ${shape}`, (name) => {
+      const created = tx.$with('new_concern').as(tx.insert(concerns).values(c.row).returning());
+      const parts = [
+        created,
+        tx.$with('new_event').as(tx.insert(concernEvents).values(e.row).returning({ id: concernEvents.id })),
+        tx.$with('new_audit').as(tx.insert(auditLog).values(a.row).returning({ id: auditLog.id })),
+        ...(q
+          ? [
+              tx
+                .$with('new_equality')
+                .as(tx.insert(concernEquality).values(q.row).returning({ id: concernEquality.concernId })),
+            ]
+          : []),
+        ...(m.length > 0
+          ? [
+              tx.$with('new_mail').as(
+                tx
+                  .insert(outbox)
+                  .values(m.map((x) => x.row))
+                  .returning({ id: outbox.id }),
+              ),
+            ]
+          : []),
+      ];
+      return tx
+        .with(...parts)
+        .select()
+        .from(created)
+        .prepare(name);
+    });
+    const [inserted] = await statement.execute(
+      Object.assign({}, c.values, e.values, a.values, q?.values, ...m.map((x) => x.values)),
+    );
     return inserted as ConcernRow;
   },
 

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Database, Tx } from '../../platform/db/index.js';
+import type { OutboxInsert } from '../../platform/mail/outbox.repository.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { audit, auditTrail } from '../../platform/audit/audit.service.js';
 import { can } from '../../platform/auth/permissions.js';
@@ -117,7 +118,6 @@ export interface ProgressView {
  * so a message is queued if and only if the change is committed.
  */
 export type ConcernEvent =
-  | { type: 'created'; concern: ConcernRow }
   | { type: 'publicUpdate'; concern: ConcernRow; body: string }
   | { type: 'statusChanged'; concern: ConcernRow; from: string; to: string }
   | { type: 'assigned'; concern: ConcernRow; staffId: string }
@@ -125,12 +125,38 @@ export type ConcernEvent =
 
 export type ConcernEventListener = (tx: Tx, actor: Actor, event: ConcernEvent) => Promise<void>;
 
+/** What is known of a concern before it is stored: enough to write to its resident. */
+export type NewConcernFacts = Pick<
+  ConcernRow,
+  | 'id'
+  | 'partnershipId'
+  | 'reference'
+  | 'kind'
+  | 'topic'
+  | 'language'
+  | 'channel'
+  | 'anonymous'
+  | 'contactEmail'
+  | 'respondDueAt'
+>;
+
+/**
+ * Mail a new concern sends (the acknowledgement). It is stored in the same statement as the concern,
+ * so both are committed or neither, in one round trip: intake is Heard's busiest path.
+ */
+export type NewConcernMail = (tx: Tx, concern: NewConcernFacts) => Promise<OutboxInsert[]>;
+
 /** Finds the area a point is in (places capability), for concerns that give a point but no area. */
 export type AreaLocator = (tx: Tx, latitude: number, longitude: number) => Promise<string | null>;
 
 export function createConcernsService(
   db: Database,
-  options: { secret: string; onEvent?: ConcernEventListener; locateArea?: AreaLocator },
+  options: {
+    secret: string;
+    onEvent?: ConcernEventListener;
+    mailForNewConcern?: NewConcernMail;
+    locateArea?: AreaLocator;
+  },
 ) {
   const emit = (tx: Tx, actor: Actor, event: ConcernEvent) =>
     options.onEvent ? options.onEvent(tx, actor, event) : Promise.resolve();
@@ -221,14 +247,24 @@ export function createConcernsService(
     const equality = Object.fromEntries(
       Object.entries(input.equality ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
     );
+    const facts: NewConcernFacts = {
+      id,
+      partnershipId: actor.partnershipId,
+      reference,
+      kind: input.kind,
+      topic: input.topic,
+      language: input.language,
+      channel: input.channel,
+      anonymous: input.anonymous,
+      // Anonymous means anonymous: no contact details are kept even if some were typed.
+      contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
+      respondDueAt: due.respondDueAt,
+    };
+    const mail = (await options.mailForNewConcern?.(tx, facts)) ?? [];
     const row = await concernsRepository.insertNew(
       tx,
       {
-        id,
-        partnershipId: actor.partnershipId,
-        reference,
-        kind: input.kind,
-        topic: input.topic,
+        ...facts,
         description: input.description,
         areaId,
         placeDescription: input.placeDescription ?? null,
@@ -240,18 +276,13 @@ export function createConcernsService(
         affectedGroups: input.affectedGroups,
         forGroup: input.forGroup,
         groupName: input.forGroup ? (input.groupName ?? null) : null,
-        anonymous: input.anonymous,
-        // Anonymous means anonymous: no contact details are kept even if some were typed.
         contactName: input.anonymous ? null : (input.contactName ?? null),
-        contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
         contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
         preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
         consentToShare: input.consentToShare,
         trackingCodeHash: hashTrackingCode(trackingCode),
-        channel: input.channel,
         source: input.source ?? null,
         recordedByStaffId: actor.staffId,
-        language: input.language,
         writtenLanguage: written.language,
         writtenLanguageSource: written.source,
         urgent: urgency.urgent,
@@ -284,8 +315,8 @@ export function createConcernsService(
       Object.keys(equality).length > 0
         ? { concernId: id, partnershipId: actor.partnershipId, answers: equality }
         : undefined,
+      mail,
     );
-    await emit(tx, actor, { type: 'created', concern: row });
     return { id: row.id, reference, trackingCode, urgent: urgency.urgent, row };
   }
 

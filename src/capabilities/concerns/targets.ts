@@ -33,11 +33,26 @@ function londonDay(d: Date): string {
   return londonDate.format(d);
 }
 
+/**
+ * UK clocks change at 01:00 UTC, on the hour, so the offset is the same throughout each UTC hour:
+ * asking Intl once an hour, not three times for every new concern, saves a measurable share of intake.
+ */
+const offsetByHour = new Map<number, number>();
+
 /** How far London's clock is ahead of UTC at instant `ms` (0 in winter, one hour in summer). */
 function londonOffsetMs(ms: number): number {
-  const p = Object.fromEntries(londonClock.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return wall - Math.floor(ms / 1000) * 1000;
+  const hour = Math.floor(ms / 3_600_000);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const at = hour * 3_600_000;
+    const p = Object.fromEntries(
+      londonClock.formatToParts(new Date(at)).map((x) => [x.type, Number(x.value)]),
+    );
+    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+    if (offsetByHour.size > 10_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
 }
 
 /** `day` is a London calendar date, YYYY-MM-DD. */

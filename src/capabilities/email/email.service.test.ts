@@ -5,7 +5,7 @@ import { auditLog } from '../../platform/audit/audit.table.js';
 import { enqueueMail } from '../../platform/mail/mailer.js';
 import { outbox } from '../../platform/mail/outbox.table.js';
 import { concernEvents, concerns } from '../concerns/concerns.table.js';
-import { createConcernsService, type ConcernEvent } from '../concerns/concerns.service.js';
+import { createConcernsService, type NewConcernFacts } from '../concerns/concerns.service.js';
 import { formatReference } from '../concerns/reference.js';
 import { concernAttachments, correspondence, inboundMessages } from './email.table.js';
 import { createEmailService, type EmailService, type ProcessOutcome } from './email.service.js';
@@ -318,11 +318,12 @@ describe('processing', () => {
   });
 
   it('tells the acknowledgement listener about new concerns only, never about ignored mail', async () => {
-    const events: ConcernEvent[] = [];
+    const events: NewConcernFacts[] = [];
     const concernsService = createConcernsService(t.db, {
       secret: t.config.sessionSecret,
-      onEvent: async (_tx, _actor, event) => {
-        events.push(event);
+      mailForNewConcern: async (_tx, concern) => {
+        events.push(concern);
+        return [];
       },
     });
     const watched = createEmailService(t.db, {
@@ -351,7 +352,7 @@ describe('processing', () => {
     }
     expect(events).toEqual([]);
     await deliver({ from: 'hal@example.org', subject: 'A person', body: 'Hello.' }, { service: watched });
-    expect(events.map((e) => [e.type, e.concern.contactEmail])).toEqual([['created', 'hal@example.org']]);
+    expect(events.map((e) => [e.channel, e.contactEmail])).toEqual([['email', 'hal@example.org']]);
   });
 
   it('records a failure on the stored row instead of losing the message', async () => {

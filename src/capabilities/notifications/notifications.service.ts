@@ -3,13 +3,13 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { audit } from '../../platform/audit/audit.service.js';
 import type { Database, Tx } from '../../platform/db/index.js';
 import { createI18n, intlLocale, type I18n, type Translate } from '../../platform/i18n/index.js';
-import { enqueueMail, mailDomain, type OutgoingMail } from '../../platform/mail/mailer.js';
-import { outboxRepository } from '../../platform/mail/outbox.repository.js';
+import { mailDomain, outboxRow, type OutgoingMail } from '../../platform/mail/mailer.js';
+import { outboxRepository, type OutboxInsert } from '../../platform/mail/outbox.repository.js';
 import { paths } from '../../platform/paths.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
 import type { PartnershipDirectory } from '../../platform/tenancy/tenancy.service.js';
 import { concernsRepository, type ConcernRow } from '../concerns/concerns.repository.js';
-import type { ConcernEvent } from '../concerns/concerns.service.js';
+import type { ConcernEvent, NewConcernFacts } from '../concerns/concerns.service.js';
 import { findVisibleConcern } from '../concerns/concerns.access.js';
 import { formatReference } from '../concerns/reference.js';
 import { canSeeContact, canWork } from '../concerns/visibility.js';
@@ -100,14 +100,13 @@ export function createNotificationsService(
   const progressUrl = `${config.publicUrl}${paths.progress.form()}`;
   const staffUrl = (reference: string) => `${config.publicUrl}${paths.staff.concerns.show(reference)}`;
 
-  function queue(
-    tx: Tx,
+  /** The outbox row for a message, rendered in both parts. */
+  function compose(
     content: MessageContent,
     mail: Omit<OutgoingMail, 'subject' | 'text' | 'html' | 'language'>,
-  ) {
+  ): OutboxInsert {
     const rendered = renderer.render(content);
-    return enqueueMail(
-      tx,
+    return outboxRow(
       {
         ...mail,
         subject: rendered.subject,
@@ -119,8 +118,21 @@ export function createNotificationsService(
     );
   }
 
+  async function queue(
+    tx: Tx,
+    content: MessageContent,
+    mail: Omit<OutgoingMail, 'subject' | 'text' | 'html' | 'language'>,
+  ) {
+    const row = compose(content, mail);
+    return { id: await outboxRepository.enqueue(tx, row), messageId: row.messageId };
+  }
+
   /** The resident's language if Heard speaks it, else English (lang and dir must match the words). */
-  function residentLanguage(concern: ConcernRow): { lang: string; dir: 'ltr' | 'rtl'; t: Translate } {
+  function residentLanguage(concern: Pick<ConcernRow, 'language'>): {
+    lang: string;
+    dir: 'ltr' | 'rtl';
+    t: Translate;
+  } {
     const lang = i18n.isSupported(concern.language) ? concern.language : 'en';
     return { lang, dir: i18n.direction(lang), t: i18n.translator(lang) };
   }
@@ -134,7 +146,7 @@ export function createNotificationsService(
    */
   async function residentHeaders(
     tx: Tx,
-    concern: ConcernRow,
+    concern: Pick<ConcernRow, 'id' | 'partnershipId' | 'channel'>,
     extra: string[] = [],
     options: { isNew?: boolean } = {},
   ) {
@@ -165,7 +177,13 @@ export function createNotificationsService(
   const wantsEmail = (c: ConcernRow) =>
     !c.anonymous && c.contactEmail !== null && c.preferredContact === 'email';
 
-  async function acknowledge(tx: Tx, concern: ConcernRow) {
+  /**
+   * The acknowledgement a new concern gets, if its resident gave an email address: returned rather
+   * than queued, so the concerns service stores it in the same statement as the concern.
+   */
+  async function mailForNewConcern(tx: Tx, concern: NewConcernFacts): Promise<OutboxInsert[]> {
+    // Open311 clients (FixMyStreet and the like) confirm to their own users.
+    if (concern.anonymous || !concern.contactEmail || concern.channel === 'open311') return [];
     const { lang, dir, t } = residentLanguage(concern);
     const reference = formatReference(concern.reference);
     const { headers, partnershipName, canReply } = await residentHeaders(tx, concern, [], { isNew: true });
@@ -190,13 +208,15 @@ export function createNotificationsService(
       ],
     };
     // RFC 3834: answering someone's email is an auto-reply; anything else automatic is auto-generated.
-    await queue(tx, content, {
-      partnershipId: concern.partnershipId,
-      to: concern.contactEmail!,
-      headers: { ...headers, 'Auto-Submitted': byEmail ? 'auto-replied' : 'auto-generated' },
-      purpose: PURPOSES.acknowledgement,
-      concernId: concern.id,
-    });
+    return [
+      compose(content, {
+        partnershipId: concern.partnershipId,
+        to: concern.contactEmail,
+        headers: { ...headers, 'Auto-Submitted': byEmail ? 'auto-replied' : 'auto-generated' },
+        purpose: PURPOSES.acknowledgement,
+        concernId: concern.id,
+      }),
+    ];
   }
 
   async function tellResident(
@@ -278,10 +298,6 @@ export function createNotificationsService(
   async function onConcernEvent(tx: Tx, actor: Actor, event: ConcernEvent): Promise<void> {
     const { concern } = event;
     switch (event.type) {
-      case 'created':
-        // Open311 clients (FixMyStreet and the like) confirm to their own users.
-        if (concern.anonymous || !concern.contactEmail || concern.channel === 'open311') return;
-        return acknowledge(tx, concern);
       case 'publicUpdate':
         if (!wantsEmail(concern)) return;
         return tellResident(tx, concern, PURPOSES.update, (t, reference, partnership) => ({
@@ -413,6 +429,7 @@ export function createNotificationsService(
 
   return {
     onConcernEvent,
+    mailForNewConcern,
     sendOverdueDigests,
 
     /** For the hourly timer: the digest goes out once a day, from DIGEST_HOUR London time. */

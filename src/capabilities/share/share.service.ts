@@ -261,41 +261,44 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
       // is put back by the rollback, so nothing is stored half-way and the resident can carry on.
       for (let attempt = 0; ; attempt++) {
         try {
-          return await db.tenant(partnershipId, async (tx) => {
-            const answers = await shareRepository.take(tx, hash);
-            if (!answers) return { ok: false, problem: 'noDraft' } as const;
-            const missing = firstMissingStep(answers);
-            const parsed = completeAnswers.safeParse(answers);
-            if (missing || !parsed.success) {
-              throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
-            }
-            const a = parsed.data;
-            const { row: _row, ...created } = await concerns.createIn(
-              tx,
-              publicActor(partnershipId, correlationId),
-              {
-                kind: a.kind,
-                topic: a.topic,
-                description: a.description,
-                areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
-                placeDescription: a.placeDescription,
-                whenText: a.whenText,
-                affectedGroups: a.affectedGroups,
-                forGroup: a.forGroup === 'yes',
-                groupName: a.groupName,
-                anonymous: a.contactMode === 'anonymous',
-                contactName: a.contactName,
-                contactEmail: a.contactEmail,
-                contactPhone: a.contactPhone,
-                preferredContact: a.preferredContact,
-                consentToShare: a.consentToShare === 'yes',
-                equality: a.equality,
-                channel: 'web',
-                language,
-              },
-            );
-            return { ok: true, created, answers: a } as const;
-          });
+          return await db.tenantWith(
+            partnershipId,
+            shareRepository.takeOpening(hash),
+            async (tx, answers) => {
+              if (!answers) return { ok: false, problem: 'noDraft' } as const;
+              const missing = firstMissingStep(answers);
+              const parsed = completeAnswers.safeParse(answers);
+              if (missing || !parsed.success) {
+                throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
+              }
+              const a = parsed.data;
+              const { row: _row, ...created } = await concerns.createIn(
+                tx,
+                publicActor(partnershipId, correlationId),
+                {
+                  kind: a.kind,
+                  topic: a.topic,
+                  description: a.description,
+                  areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
+                  placeDescription: a.placeDescription,
+                  whenText: a.whenText,
+                  affectedGroups: a.affectedGroups,
+                  forGroup: a.forGroup === 'yes',
+                  groupName: a.groupName,
+                  anonymous: a.contactMode === 'anonymous',
+                  contactName: a.contactName,
+                  contactEmail: a.contactEmail,
+                  contactPhone: a.contactPhone,
+                  preferredContact: a.preferredContact,
+                  consentToShare: a.consentToShare === 'yes',
+                  equality: a.equality,
+                  channel: 'web',
+                  language,
+                },
+              );
+              return { ok: true, created, answers: a } as const;
+            },
+          );
         } catch (err) {
           if (err instanceof KeepDraft) return err.outcome;
           // A reference clash (about 1 in 10^14) rolls everything back; draw again.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Tx } from '../db/index.js';
-import { outboxRepository, type OutboxRow } from './outbox.repository.js';
+import { outboxRepository, type OutboxInsert, type OutboxRow } from './outbox.repository.js';
 
 export interface OutgoingMail {
   partnershipId: string;
@@ -41,29 +41,37 @@ export function outboxIdFromBounceAddress(address: string): string | undefined {
 }
 
 /**
- * Queue a message in the caller's transaction; the worker sends it after commit, so it is sent if and
- * only if the change that caused it is committed. The Message-ID is fixed now, so a retry re-sends
- * the same message and replies can be matched to it.
+ * The outbox row for a message, for a caller that stores it in the same statement as the change
+ * that caused it (a new concern and its acknowledgement). The Message-ID is fixed now, so a retry
+ * re-sends the same message and replies can be matched to it.
  */
-export async function enqueueMail(
-  tx: Tx,
-  mail: OutgoingMail,
-  options: { domain?: string } = {},
-): Promise<{ id: string; messageId: string }> {
-  const messageId = `<${randomUUID()}@${options.domain ?? 'heard.local'}>`;
-  const id = await outboxRepository.enqueue(tx, {
+export function outboxRow(mail: OutgoingMail, options: { domain?: string } = {}): OutboxInsert {
+  return {
     partnershipId: mail.partnershipId,
     toAddress: mail.to,
     subject: mail.subject,
     textBody: mail.text,
     htmlBody: mail.html ?? null,
     headers: mail.headers ?? {},
-    messageId,
+    messageId: `<${randomUUID()}@${options.domain ?? 'heard.local'}>`,
     purpose: mail.purpose,
     concernId: mail.concernId ?? null,
     language: mail.language ?? 'en',
-  });
-  return { id, messageId };
+  };
+}
+
+/**
+ * Queue a message in the caller's transaction; the worker sends it after commit, so it is sent if and
+ * only if the change that caused it is committed.
+ */
+export async function enqueueMail(
+  tx: Tx,
+  mail: OutgoingMail,
+  options: { domain?: string } = {},
+): Promise<{ id: string; messageId: string }> {
+  const row = outboxRow(mail, options);
+  const id = await outboxRepository.enqueue(tx, row);
+  return { id, messageId: row.messageId };
 }
 
 export interface MailWorker {
