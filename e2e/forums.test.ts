@@ -8,6 +8,8 @@ import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode
  * and the facilitator approves; the facilitator schedules a meeting, which appears in the forum's
  * calendar feed (checked by a strict parser); an issue raised at the meeting becomes a concern, the
  * triage officer answers it with a public update, and the answer shows on the forum's public page.
+ * Then running forums: the admin creates a forum and edits it, and it appears on the public page; the
+ * facilitator cancels a meeting, which the public page and the feed then show as cancelled.
  * axe checks every page visited.
  */
 let heard: RunningHeard;
@@ -218,6 +220,128 @@ describe('a forum member’s path', () => {
     // The full text stays with the partnership.
     expect(await page.getByText('broken for six weeks').count()).toBe(0);
     expect(await page.getByText('Transport special meeting').count()).toBeGreaterThan(0);
+    await context.close();
+  }, 240_000);
+
+  it('has no accessibility violations on any page visited', () => {
+    expect(violations).toEqual([]);
+  });
+});
+
+const FORUM = 'Carers’ Forum';
+const REASON = 'The Guildhall is closed for repairs. We will meet online on the same evening instead.';
+
+describe('running forums: an admin creates and edits a forum, a facilitator cancels a meeting', () => {
+  it('the admin creates a forum, after being told what is missing', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'admin@demo.heard.test');
+    await page.getByRole('link', { name: 'Forums', exact: true }).click();
+    await check(page);
+    await page.getByRole('button', { name: 'Create a forum' }).click();
+    await check(page);
+    await page.getByRole('button', { name: 'Create forum' }).click();
+    await check(page, { expectErrors: true });
+    await page
+      .locator('.govuk-error-summary')
+      .getByRole('link', { name: 'Choose at least one group the forum is for' })
+      .click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('characteristics');
+
+    await page.getByLabel('Name', { exact: true }).fill(FORUM);
+    await page.getByLabel('Disability', { exact: true }).check();
+    await page.getByLabel('Age (younger or older people)').check();
+    await page
+      .getByLabel('Description', { exact: true })
+      .fill('For unpaid carers of disabled, ill or older people, and the people they care for.');
+    await page.getByLabel('Grace Adeyemi').check();
+    await page.getByLabel('Community co-chairs').fill('Pauline Okoro');
+    await page.getByLabel('How to join', { exact: true }).fill('Ask to join on this page.');
+    await page
+      .getByLabel('Where and how it meets')
+      .fill('Every two months, on a Tuesday, 1pm to 3pm, at Daventry Library, and online.');
+    await page.getByLabel('A hearing loop').check();
+    await page.getByLabel('Help with childcare or caring costs, so you can come').check();
+    await page
+      .getByRole('group', { name: /List it on the public forums page/ })
+      .getByLabel('Yes', { exact: true })
+      .check();
+    await page.getByRole('button', { name: 'Create forum' }).click();
+    await page.waitForURL(/\/staff\/forums\/carers-forum$/);
+    await check(page);
+    expect(await page.getByText('Forum created').count()).toBe(1);
+    await context.close();
+  }, 240_000);
+
+  it('the admin edits it from the forum’s page', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'admin@demo.heard.test');
+    await page.goto(`${heard.baseUrl}/staff/forums/carers-forum`);
+    await page.getByRole('button', { name: 'Edit forum details' }).click();
+    await check(page);
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(FORUM);
+    await page
+      .getByLabel('Description', { exact: true })
+      .fill(
+        'For unpaid carers, young and old, and the people they care for. Bring the person you care for if you like.',
+      );
+    await page.getByLabel('Papers in Easy Read').check();
+    await page.getByRole('button', { name: 'Save forum details' }).click();
+    await page.waitForURL(/\/staff\/forums\/carers-forum$/);
+    await check(page);
+    expect(await page.getByText('Forum details saved').count()).toBe(1);
+    await context.close();
+  }, 240_000);
+
+  it('the forum is on the public forums page, as edited', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${heard.baseUrl}/forums`);
+    await check(page);
+    await page.getByRole('link', { name: FORUM, exact: true }).click();
+    await check(page);
+    expect(await page.getByText('Bring the person you care for if you like.').count()).toBe(1);
+    expect(await page.getByText('Papers in Easy Read').count()).toBe(1);
+    expect(await page.getByText('Facilitated by Grace Adeyemi').count()).toBe(1);
+    await context.close();
+  }, 240_000);
+
+  it('the facilitator cancels a meeting, after confirming', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'facilitator@demo.heard.test');
+    await page.goto(`${heard.baseUrl}/staff/forums/disability-forum`);
+    await page.getByRole('link', { name: 'Winter meeting' }).click();
+    await check(page);
+    await page.getByRole('button', { name: 'Cancel this meeting' }).click();
+    await check(page);
+    await page.getByLabel('Why is it cancelled?').fill(REASON);
+    await page.getByRole('button', { name: 'Cancel meeting', exact: true }).click();
+    await page.waitForURL(/\/meetings\/[0-9a-f-]{36}$/);
+    await check(page);
+    expect(await page.getByText('Meeting cancelled').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Save attendance' }).count()).toBe(0);
+    await context.close();
+  }, 240_000);
+
+  it('the public page shows it as cancelled, and the calendar feed sends it cancelled', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${heard.baseUrl}/forums/disability-forum`);
+    await check(page);
+    const meeting = page.locator('.heard-event', {
+      has: page.getByRole('heading', { name: 'Winter meeting' }),
+    });
+    expect(await meeting.getByText('Cancelled', { exact: true }).count()).toBe(1);
+    expect(await meeting.getByText(REASON).count()).toBe(1);
+    const feed = await (
+      await page.request.get(`${heard.baseUrl}/forums/disability-forum/calendar.ics`)
+    ).text();
+    expect((await validateICalendar(feed)).summaries).toContain(
+      'Cancelled: Disability Forum: Winter meeting',
+    );
+    const event = feed
+      .replace(/\r\n /g, '')
+      .split('BEGIN:VEVENT')
+      .find((e) => e.includes('SUMMARY:Cancelled: Disability Forum: Winter meeting'))!;
+    expect(event).toContain('STATUS:CANCELLED');
+    expect(event).toContain('SEQUENCE:1');
     await context.close();
   }, 240_000);
 

@@ -253,7 +253,10 @@ export const paths = {
     joinSent: (slug: string) => `/forums/${enc(slug)}/join/sent`,
     staff: {
       list: () => '/staff/forums',
+      /** A static segment, so no forum may have the slug "new" (forums.rules.ts, forumSlug). */
+      newForum: () => '/staff/forums/new',
       forum: (slug: string) => `/staff/forums/${enc(slug)}`,
+      editForum: (slug: string) => `/staff/forums/${enc(slug)}/edit`,
       request: (slug: string, id: string) => `/staff/forums/${enc(slug)}/requests/${enc(id)}`,
       requestAction: (slug: string, id: string, action: ForumRequestAction) =>
         `/staff/forums/${enc(slug)}/requests/${enc(id)}/${action}`,
@@ -266,6 +269,7 @@ export const paths = {
     },
     api: {
       forums: () => '/api/v1/forums',
+      forum: (slug: string) => `/api/v1/forums/${enc(slug)}`,
       requests: (slug: string) => `/api/v1/forums/${enc(slug)}/requests`,
       requestAction: (slug: string, id: string, action: ForumRequestAction) =>
         `/api/v1/forums/${enc(slug)}/requests/${enc(id)}/${action}`,
@@ -282,7 +286,7 @@ export type ProgrammeActionStep = 'progress' | 'updates' | 'milestones' | 'links
 export type Open311Format = 'xml' | 'json';
 
 export type ForumRequestAction = 'approve' | 'contact' | 'decline';
-export type ForumMeetingAction = 'attendance' | 'minutes' | 'issues';
+export type ForumMeetingAction = 'attendance' | 'minutes' | 'issues' | 'cancel';
 
 export type ConcernAction =
   'status' | 'share' | 'assign' | 'note' | 'public-update' | 'merge' | 'redact' | 'close' | 'reply';

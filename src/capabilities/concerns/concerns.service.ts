@@ -320,6 +320,41 @@ export function createConcernsService(
     return { id: row.id, reference, trackingCode, urgent: urgency.urgent, row };
   }
 
+  /**
+   * Removes the contact details of the person who raised a concern, inside the caller's transaction,
+   * when another capability knows they must go (a forum member who asked to be named has left). The
+   * concern, its text and history stay; from now on it is anonymous. `why.reason` names the cause in
+   * the history (concerns.events.contact_removed.<reason>) and the audit record.
+   */
+  async function removeContactIn(
+    tx: Tx,
+    actor: Actor,
+    concernId: string,
+    why: { reason: string } & Record<string, string>,
+  ): Promise<boolean> {
+    const concern = await concernsRepository.findById(tx, concernId);
+    if (!concern) return false;
+    const held = [concern.contactName, concern.contactEmail, concern.contactPhone].some((v) => v !== null);
+    if (!held && concern.anonymous) return false;
+    await concernsRepository.update(tx, concern.id, {
+      anonymous: true,
+      contactName: null,
+      contactEmail: null,
+      contactPhone: null,
+      preferredContact: null,
+      // Nothing is left to share.
+      consentToShare: false,
+    });
+    await addEvent(tx, actor, concern, 'contact_removed', 'internal', null, why);
+    await audit(tx, actor, {
+      action: 'concern.contact_removed',
+      entityType: 'concern',
+      entityId: concern.id,
+      details: { reference: concern.reference, ...why },
+    });
+    return true;
+  }
+
   /** `within` runs in the same transaction, e.g. to link what the concern came with. */
   async function create(
     actor: Actor,
@@ -417,6 +452,7 @@ export function createConcernsService(
   return {
     create,
     createIn,
+    removeContactIn,
 
     /**
      * Check progress. A wrong reference, email or code all give the same answer, so the form

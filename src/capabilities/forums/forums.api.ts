@@ -5,15 +5,21 @@ import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { paths } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
 import { formatReference } from '../concerns/reference.js';
-import { forumRoute, ROUTE } from './forums.routes.js';
+import type { ForumRow } from './forums.repository.js';
+import { forumRoute, problemKey, ROUTE } from './forums.routes.js';
 import {
   apiAttendanceBody,
+  apiCancelBody,
   apiContactBody,
   apiDeclineBody,
+  apiForumBody,
+  apiForumPatch,
   apiIssueBody,
   apiMeetingBody,
   apiRequestsQuery,
   attendanceResponse,
+  cancelResponse,
+  forumResponse,
   forumsResponse,
   issueResponse,
   meetingParams,
@@ -40,7 +46,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, problem: string) {
   return reply.code(problem === 'forbidden' ? 403 : 400).send({
     error: problem === 'forbidden' ? 'forbidden' : 'badRequest',
     problem,
-    message: request.t(`forums.problems.${problem}`),
+    message: request.t(problemKey(problem)),
     correlationId: request.correlationId,
   });
 }
@@ -55,6 +61,23 @@ function issueJson(i: IssueProgress) {
     anonymous: i.anonymous,
     public: i.public,
     updates: i.updates.map((u) => ({ body: u.body, at: iso(u.createdAt) })),
+  };
+}
+
+function forumJson(forum: ForumRow, facilitators: readonly { id: string; name: string }[]) {
+  return {
+    slug: forum.slug,
+    name: forum.name,
+    characteristics: forum.characteristics as never[],
+    description: forum.description,
+    facilitators: facilitators.map((f) => ({ id: f.id, name: f.name })),
+    coChairs: forum.coChairs,
+    howToJoin: forum.howToJoin,
+    meetingPattern: forum.meetingPattern,
+    accessibility: forum.accessibility as never[],
+    accessibilityNotes: forum.accessibilityNotes,
+    published: forum.published,
+    updatedAt: iso(forum.updatedAt),
   };
 }
 
@@ -98,6 +121,64 @@ export function forumsApi(app: FastifyInstance, services: Services) {
           nextMeeting: f.nextMeeting ? iso(f.nextMeeting.startsAt) : null,
         })),
       };
+    },
+  );
+
+  api.post(
+    paths.forums.api.forums(),
+    {
+      onRequest: requireStaff('forums.admin'),
+      schema: {
+        tags: TAGS,
+        summary: 'Create a forum',
+        description:
+          'Partnership admins. Its address (slug) is made from the name and must be unique in the partnership (problem slugTaken). Audited.',
+        body: apiForumBody,
+        response: { 201: forumResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const r = await services.forums.createForum(actor(request), {
+        name: b.name,
+        characteristics: b.characteristics,
+        description: b.description,
+        facilitatorStaffIds: b.facilitatorStaffIds,
+        coChairs: b.coChairs || undefined,
+        howToJoin: b.howToJoin,
+        meetingPattern: b.meetingPattern,
+        accessibility: b.accessibility,
+        accessibilityNotes: b.accessibilityNotes || undefined,
+        published: b.published,
+      });
+      if (!r.ok) return refuse(request, reply, r.problem);
+      return reply.code(201).send(forumJson(r.forum, r.facilitators));
+    },
+  );
+
+  api.patch(
+    forumRoute(paths.forums.api.forum(SLUG)),
+    {
+      onRequest: guard,
+      schema: {
+        tags: TAGS,
+        summary: 'Edit a forum’s details',
+        description:
+          'Partnership admins, and the forum’s own facilitators. Only the fields given change; null or an empty string clears coChairs or accessibilityNotes. The address stays the same when the name changes. Audited with the fields changed.',
+        params: slugParams,
+        body: apiForumPatch,
+        response: { 200: forumResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const r = await services.forums.editForum(actor(request), request.params.slug, {
+        ...b,
+        ...(b.coChairs !== undefined ? { coChairs: b.coChairs || null } : {}),
+        ...(b.accessibilityNotes !== undefined ? { accessibilityNotes: b.accessibilityNotes || null } : {}),
+      });
+      if (!r.ok) return refuse(request, reply, r.problem);
+      return forumJson(r.forum, r.facilitators);
     },
   );
 
@@ -268,6 +349,7 @@ export function forumsApi(app: FastifyInstance, services: Services) {
           memberAttendance: m.memberAttendance,
           public: m.public,
           cancelled: m.cancelled,
+          cancelReason: m.cancelReason,
           issues: m.issues.map(issueJson),
         })),
       };
@@ -316,8 +398,41 @@ export function forumsApi(app: FastifyInstance, services: Services) {
         memberAttendance: 0,
         public: m.public,
         cancelled: m.cancelled,
+        cancelReason: m.cancelReason,
         issues: [],
       });
+    },
+  );
+
+  api.post(
+    forumRoute(paths.forums.api.meetingAction(SLUG, ID, 'cancel')),
+    {
+      onRequest: guard,
+      schema: {
+        tags: TAGS,
+        summary: 'Cancel a meeting',
+        description:
+          'Partnership admins, and the forum’s own facilitators. It stays on the forum’s public page marked cancelled, with the reason if given, and the calendar feeds send it as STATUS:CANCELLED with a higher SEQUENCE. Cancelling again changes nothing. A meeting with attendance, minutes or issues recorded cannot be cancelled (problem meetingHeld). Audited.',
+        params: meetingParams,
+        body: apiCancelBody,
+        response: { 200: cancelResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const r = await services.forums.cancelMeeting(
+        actor(request),
+        request.params.slug,
+        request.params.id,
+        request.body.reason || undefined,
+      );
+      if (!r.ok) return refuse(request, reply, r.problem);
+      return {
+        id: r.meeting.id,
+        cancelled: true as const,
+        cancelledAt: isoOrNull(r.meeting.cancelledAt),
+        cancelReason: r.meeting.cancelReason,
+        sequence: r.meeting.sequence,
+      };
     },
   );
 

@@ -12,6 +12,8 @@ import type { NewForum, NewIssue, NewJoinRequest } from './forums.service.js';
 
 export interface ForumsDemoIds {
   partnershipId: string;
+  /** Creates the forums: only partnership admins may. */
+  admin: { id: string; organisationId: string };
   facilitator: { id: string; organisationId: string };
   triage: { id: string; organisationId: string };
   organisations: { council: string; police: string };
@@ -351,6 +353,14 @@ export async function seedForumsDemo(
     label: 'demo seed (as the forum facilitator)',
     correlationId,
   };
+  const admin: Actor = {
+    partnershipId: ids.partnershipId,
+    staffId: ids.admin.id,
+    organisationId: ids.admin.organisationId,
+    roles: ['partnership_admin'],
+    label: 'demo seed (as the partnership admin)',
+    correlationId,
+  };
   const triage: Actor = {
     partnershipId: ids.partnershipId,
     staffId: ids.triage.id,
@@ -361,7 +371,7 @@ export async function seedForumsDemo(
   };
 
   for (const [index, demo] of FORUMS.entries()) {
-    const created = await services.forums.createForum(facilitator, {
+    const created = await services.forums.createForum(admin, {
       ...demo.forum,
       facilitatorStaffIds: [ids.facilitator.id],
     });

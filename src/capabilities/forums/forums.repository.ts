@@ -48,6 +48,44 @@ export const forumsRepository = {
     return created!;
   },
 
+  async updateForum(tx: Tx, id: string, values: Partial<ForumInsert>): Promise<ForumRow> {
+    const [row] = await tx
+      .update(forums)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(forums.id, id))
+      .returning();
+    return row!;
+  },
+
+  /** Every forum's id, address and name, to check a new name does not clash with another. */
+  listForumNames(tx: Tx) {
+    return tx.select({ id: forums.id, slug: forums.slug, name: forums.name }).from(forums);
+  },
+
+  /** Staff named as facilitators of a forum (whether or not still active), for the edit form. */
+  async facilitatorIds(tx: Tx, forumId: string): Promise<string[]> {
+    const rows = await tx
+      .select({ staffId: forumFacilitators.staffId })
+      .from(forumFacilitators)
+      .where(eq(forumFacilitators.forumId, forumId));
+    return rows.map((r) => r.staffId);
+  },
+
+  async isFacilitator(tx: Tx, forumId: string, staffId: string): Promise<boolean> {
+    const [row] = await tx
+      .select({ staffId: forumFacilitators.staffId })
+      .from(forumFacilitators)
+      .where(and(eq(forumFacilitators.forumId, forumId), eq(forumFacilitators.staffId, staffId)));
+    return row !== undefined;
+  },
+
+  async removeFacilitators(tx: Tx, forumId: string, staffIds: readonly string[]) {
+    if (staffIds.length === 0) return;
+    await tx
+      .delete(forumFacilitators)
+      .where(and(eq(forumFacilitators.forumId, forumId), inArray(forumFacilitators.staffId, [...staffIds])));
+  },
+
   async addFacilitators(tx: Tx, partnershipId: string, forumId: string, staffIds: readonly string[]) {
     if (staffIds.length === 0) return;
     await tx
@@ -76,6 +114,16 @@ export const forumsRepository = {
       .select({ id: staff.id, name: staff.name })
       .from(staff)
       .where(and(eq(staff.active, true), sql`'forum_facilitator' = any(${staff.roles})`))
+      .orderBy(asc(staff.name));
+  },
+
+  /** Names of the given staff, active or not. */
+  async staffNames(tx: Tx, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+    if (ids.length === 0) return [];
+    return tx
+      .select({ id: staff.id, name: staff.name })
+      .from(staff)
+      .where(inArray(staff.id, [...ids]))
       .orderBy(asc(staff.name));
   },
 
@@ -109,9 +157,16 @@ export const forumsRepository = {
       .orderBy(desc(forumMeetings.startsAt));
   },
 
-  /** Public, not cancelled meetings ending after `from` (upcoming), optionally of one forum. */
-  listPublicMeetings(tx: Tx, options: { from?: Date; forumIds?: readonly string[]; limit?: number }) {
-    const where = [eq(forumMeetings.public, true), eq(forumMeetings.cancelled, false)];
+  /**
+   * Public meetings ending after `from` (upcoming), optionally of one forum. Cancelled ones only
+   * when asked for: the forum's own page shows them as cancelled; "next meetings" leave them out.
+   */
+  listPublicMeetings(
+    tx: Tx,
+    options: { from?: Date; forumIds?: readonly string[]; limit?: number; includeCancelled?: boolean },
+  ) {
+    const where = [eq(forumMeetings.public, true)];
+    if (!options.includeCancelled) where.push(eq(forumMeetings.cancelled, false));
     if (options.from) where.push(gte(forumMeetings.endsAt, options.from));
     if (options.forumIds) {
       if (options.forumIds.length === 0) return Promise.resolve([]);
@@ -295,6 +350,30 @@ export const forumsRepository = {
 
   async insertIssue(tx: Tx, row: IssueInsert): Promise<void> {
     await tx.insert(forumIssues).values(row);
+  },
+
+  async countIssues(tx: Tx, meetingId: string): Promise<number> {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(forumIssues)
+      .where(eq(forumIssues.meetingId, meetingId));
+    return Number(row?.n ?? 0);
+  },
+
+  /** Issues a member asked to be named on: the exact link, kept on the issue when it was raised. */
+  listIssuesRaisedBy(tx: Tx, memberId: string) {
+    return tx
+      .select({ id: forumIssues.id, concernId: forumIssues.concernId })
+      .from(forumIssues)
+      .where(eq(forumIssues.raisedByMemberId, memberId));
+  },
+
+  /** The issue no longer names anyone: the person who raised it has left. */
+  async anonymiseIssue(tx: Tx, id: string): Promise<void> {
+    await tx
+      .update(forumIssues)
+      .set({ anonymous: true, raisedByMemberId: null })
+      .where(eq(forumIssues.id, id));
   },
 
   /** Issues with what the pipeline knows of their concern: status, and whether it may be shown publicly. */

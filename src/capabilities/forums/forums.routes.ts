@@ -18,6 +18,15 @@ const ID = '__id__';
 export const forumRoute = (url: string) => url.replace(SLUG, ':slug').replace(ID, ':id');
 export const ROUTE = { slug: SLUG, id: ID };
 
+/**
+ * The message for a refused action. Most problems' messages are under forums.problems, which residents
+ * can meet and so are translated; those only staff meet (about meetings and forums they run) are
+ * English-only under forums.staffProblems.
+ */
+const STAFF_ONLY_PROBLEMS: ReadonlySet<string> = new Set(['meetingCancelled', 'meetingHeld']);
+export const problemKey = (problem: string) =>
+  STAFF_ONLY_PROBLEMS.has(problem) ? `forums.staffProblems.${problem}` : `forums.problems.${problem}`;
+
 /** Ids of the first input of each radio or checkbox group, so the error summary can link to them. */
 export const JOIN_IDS: Record<string, string> = {
   preferredContact: 'preferredContact',
@@ -46,7 +55,10 @@ export function forumPublicRoutes(app: FastifyInstance, services: Services, conf
   ): CalendarEvent[] {
     return meetings.meetings.map(({ meeting: m, forumName, forumSlug }) => {
       const where = [m.venueName, m.venueAddress].filter(Boolean).join(', ');
+      const cancelled = request.t('forums.public.cancelled');
       const description = [
+        // A cancelled meeting says so first, with the reason it was given, for apps that only grey it out.
+        m.cancelled ? [cancelled, m.cancelReason].filter(Boolean).join(': ') : undefined,
         m.agenda ? `${request.t('forums.calendar.agenda')}\n${m.agenda}` : undefined,
         m.venueAccess ? `${request.t('forums.calendar.access')} ${m.venueAccess}` : undefined,
         m.onlineUrl ? `${request.t('forums.calendar.online')} ${m.onlineUrl}` : undefined,
@@ -57,12 +69,13 @@ export function forumPublicRoutes(app: FastifyInstance, services: Services, conf
         uid: `forum-meeting-${m.id}`,
         start: m.startsAt,
         end: m.endsAt,
-        summary: `${forumName}: ${m.title}`,
+        summary: m.cancelled ? `${cancelled}: ${forumName}: ${m.title}` : `${forumName}: ${m.title}`,
         description: description || undefined,
         location: where || (m.onlineUrl ? request.t('forums.calendar.onlineOnly') : undefined),
         url: `${config.publicUrl}${paths.forums.forum(forumSlug)}`,
         updatedAt: m.updatedAt,
         cancelled: m.cancelled,
+        sequence: m.sequence,
       };
     });
   }

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
   anonymisedMember,
+  cancelAllowed,
+  cancelledMeeting,
+  changedForumFields,
   checkMeeting,
+  forumSlug,
   isRealDate,
   issueIsPublic,
   keptAnswers,
   londonToUtc,
+  mayEditForum,
+  nameClashes,
   parseTime,
+  recordsRefused,
   requestActionAllowed,
   slugify,
+  type ForumFields,
 } from './forums.rules.js';
 import { meetingTime, meetingWhen } from './forums.format.js';
 
@@ -20,6 +28,101 @@ describe('forum rules', () => {
     expect(slugify('Fórum de Saúde')).toBe('forum-de-saude');
     expect(slugify('!!!')).toBe('forum');
     expect(slugify('x'.repeat(100))).toHaveLength(60);
+  });
+
+  it('never gives a forum an address the staff pages use as a fixed segment', () => {
+    expect(forumSlug('Disability Forum')).toBe('disability-forum');
+    expect(forumSlug('New')).toBe('new-forum');
+    expect(forumSlug('  NEW!  ')).toBe('new-forum');
+    expect(forumSlug('New Forum')).toBe('new-forum');
+  });
+
+  it('refuses a name whose address, or another forum’s name, would be the same', () => {
+    const others = [
+      { id: 'a', slug: 'disability-forum', name: 'Disability Forum' },
+      // Renamed after it was created: its address stayed.
+      { id: 'b', slug: 'youth-forum', name: 'Young People’s Forum' },
+    ];
+    const candidate = (name: string) => ({ name, slug: forumSlug(name) });
+    expect(nameClashes(others, candidate('Disability forum'))).toBe(true);
+    expect(nameClashes(others, candidate('Youth Forum'))).toBe(true);
+    expect(nameClashes(others, candidate('Young people’s forum'))).toBe(true);
+    expect(nameClashes(others, candidate('Faith Forum'))).toBe(false);
+    // A forum does not clash with itself, when renamed or saved unchanged.
+    expect(nameClashes(others, { name: 'Disability Forum', slug: 'disability-forum' }, 'a')).toBe(false);
+    expect(nameClashes(others, { name: 'Youth Forum', slug: 'youth-forum' }, 'b')).toBe(false);
+    expect(nameClashes(others, { name: 'Youth Forum', slug: 'disability-forum' }, 'a')).toBe(true);
+  });
+
+  it('admins edit any forum; facilitators only theirs; other roles none', () => {
+    expect(mayEditForum(['partnership_admin'], false)).toBe(true);
+    expect(mayEditForum(['forum_facilitator'], true)).toBe(true);
+    expect(mayEditForum(['forum_facilitator'], false)).toBe(false);
+    // Being named on a forum is not enough without the role.
+    expect(mayEditForum(['triage_officer'], true)).toBe(false);
+    expect(mayEditForum([], true)).toBe(false);
+  });
+
+  it('names the fields an edit changes; list order is not a change', () => {
+    const before: ForumFields = {
+      name: 'Disability Forum',
+      characteristics: ['disability', 'age'],
+      description: 'For disabled people.',
+      coChairs: null,
+      howToJoin: 'Ask on this page.',
+      meetingPattern: 'Monthly.',
+      accessibility: ['bsl', 'online'],
+      accessibilityNotes: null,
+      published: true,
+    };
+    expect(changedForumFields(before, { ...before })).toEqual([]);
+    expect(
+      changedForumFields(before, {
+        ...before,
+        characteristics: ['age', 'disability'],
+        accessibility: ['online', 'bsl'],
+      }),
+    ).toEqual([]);
+    expect(
+      changedForumFields(before, {
+        ...before,
+        name: 'Disabled People’s Forum',
+        coChairs: 'Ruth Bailey',
+        accessibility: ['bsl'],
+        published: false,
+      }),
+    ).toEqual(['name', 'coChairs', 'accessibility', 'published']);
+  });
+
+  it('cancels a meeting that did not take place; twice is once; never one with records', () => {
+    const planned = { cancelled: false, guestCount: 0, minutes: null };
+    const none = { attendees: 0, issues: 0 };
+    expect(cancelAllowed(planned, none)).toBe('ok');
+    expect(cancelAllowed({ ...planned, cancelled: true }, none)).toBe('already');
+    expect(cancelAllowed(planned, { attendees: 1, issues: 0 })).toBe('meetingHeld');
+    expect(cancelAllowed(planned, { attendees: 0, issues: 2 })).toBe('meetingHeld');
+    expect(cancelAllowed({ ...planned, guestCount: 3 }, none)).toBe('meetingHeld');
+    expect(cancelAllowed({ ...planned, minutes: 'We met.' }, none)).toBe('meetingHeld');
+  });
+
+  it('a cancelled meeting gets a higher SEQUENCE, the reason, and who and when', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    expect(cancelledMeeting({ sequence: 0 }, { staffId: 's1', reason: 'Venue flooded', now })).toEqual({
+      cancelled: true,
+      cancelledAt: now,
+      cancelledByStaffId: 's1',
+      cancelReason: 'Venue flooded',
+      sequence: 1,
+    });
+    expect(cancelledMeeting({ sequence: 2 }, { staffId: 's1', reason: undefined, now })).toMatchObject({
+      cancelReason: null,
+      sequence: 3,
+    });
+  });
+
+  it('records nothing for a cancelled meeting', () => {
+    expect(recordsRefused({ cancelled: true })).toBe('meetingCancelled');
+    expect(recordsRefused({ cancelled: false })).toBeUndefined();
   });
 
   it('reads London wall-clock times in winter (GMT) and summer (BST)', () => {

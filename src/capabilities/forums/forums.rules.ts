@@ -1,3 +1,4 @@
+import { can } from '../../platform/auth/permissions.js';
 import { londonDateTime } from '../../platform/calendar/ical.js';
 import type { RequestStatus } from './forums.vocabulary.js';
 
@@ -18,6 +19,107 @@ export function slugify(name: string): string {
     .slice(0, 60)
     .replace(/-+$/g, '');
   return slug || 'forum';
+}
+
+/** Slugs the staff pages use as fixed path segments (/staff/forums/new), so no forum may have them. */
+const RESERVED_SLUGS: ReadonlySet<string> = new Set(['new']);
+
+/** The address a new forum gets from its name: its slug, unless that is reserved. */
+export function forumSlug(name: string): string {
+  const slug = slugify(name);
+  return RESERVED_SLUGS.has(slug) ? `${slug}-forum` : slug;
+}
+
+/**
+ * Whether a name (and the address it would give) is too close to another forum's: the same address,
+ * or a name that makes the same address. A forum keeps its address when renamed, so both are checked,
+ * or two forums could end up with one name.
+ */
+export function nameClashes(
+  others: readonly { id: string; slug: string; name: string }[],
+  candidate: { name: string; slug: string },
+  exceptId?: string,
+): boolean {
+  const wanted = forumSlug(candidate.name);
+  return others.some(
+    (f) =>
+      f.id !== exceptId && (f.slug === candidate.slug || f.slug === wanted || forumSlug(f.name) === wanted),
+  );
+}
+
+/** Partnership admins edit any forum and cancel any meeting; a facilitator only those of their forums. */
+export function mayEditForum(roles: readonly string[], facilitatesIt: boolean): boolean {
+  if (can(roles, 'forums.admin')) return true;
+  return facilitatesIt && can(roles, 'forums.manage');
+}
+
+export interface ForumFields {
+  name: string;
+  characteristics: readonly string[];
+  description: string;
+  coChairs: string | null;
+  howToJoin: string;
+  meetingPattern: string;
+  accessibility: readonly string[];
+  accessibilityNotes: string | null;
+  published: boolean;
+}
+
+const FORUM_FIELDS = [
+  'name',
+  'characteristics',
+  'description',
+  'coChairs',
+  'howToJoin',
+  'meetingPattern',
+  'accessibility',
+  'accessibilityNotes',
+  'published',
+] as const satisfies readonly (keyof ForumFields)[];
+
+/** The fields an edit changes, for the audit record. Lists compare as sets: order is not a change. */
+export function changedForumFields(before: ForumFields, after: ForumFields): (keyof ForumFields)[] {
+  const same = (a: unknown, b: unknown) =>
+    Array.isArray(a) && Array.isArray(b)
+      ? a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
+      : a === b;
+  return FORUM_FIELDS.filter((k) => !same(before[k], after[k]));
+}
+
+/**
+ * Whether a meeting can be cancelled. Cancelling twice is the same as once. A meeting with
+ * attendance, minutes or issues recorded took place, so it cannot be cancelled.
+ */
+export function cancelAllowed(
+  meeting: { cancelled: boolean; guestCount: number; minutes: string | null },
+  recorded: { attendees: number; issues: number },
+): 'ok' | 'already' | 'meetingHeld' {
+  if (meeting.cancelled) return 'already';
+  if (recorded.attendees > 0 || recorded.issues > 0 || meeting.guestCount > 0 || meeting.minutes)
+    return 'meetingHeld';
+  return 'ok';
+}
+
+/**
+ * What a meeting row becomes when cancelled. SEQUENCE goes up so calendar apps that already have
+ * the meeting take the cancelled copy in its place.
+ */
+export function cancelledMeeting(
+  meeting: { sequence: number },
+  by: { staffId: string | null; reason: string | undefined; now: Date },
+) {
+  return {
+    cancelled: true,
+    cancelledAt: by.now,
+    cancelledByStaffId: by.staffId,
+    cancelReason: by.reason ?? null,
+    sequence: meeting.sequence + 1,
+  };
+}
+
+/** Attendance, minutes and issues record a meeting that took place, which a cancelled one did not. */
+export function recordsRefused(meeting: { cancelled: boolean }): 'meetingCancelled' | undefined {
+  return meeting.cancelled ? 'meetingCancelled' : undefined;
 }
 
 /**

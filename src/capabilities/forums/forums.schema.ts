@@ -115,6 +115,47 @@ export const minutesForm = z.object({
   minutes: requiredText(20000, 'forums.errors.minutesRequired', 'forums.errors.minutesTooLong'),
 });
 
+/**
+ * A forum's details, for creating and editing it. Staff pages are English only, so these messages
+ * are under forums.admin rather than forums.errors (which residents read, in every language).
+ */
+export const forumForm = z.object({
+  name: requiredText(120, 'forums.admin.errors.nameRequired', 'forums.admin.errors.nameTooLong'),
+  characteristics: list.pipe(
+    z
+      .array(z.enum(AFFECTED_GROUPS, { error: 'forums.admin.errors.characteristicsInvalid' }))
+      .min(1, 'forums.admin.errors.characteristicsRequired'),
+  ),
+  description: requiredText(
+    2000,
+    'forums.admin.errors.descriptionRequired',
+    'forums.admin.errors.descriptionTooLong',
+  ),
+  facilitatorStaffIds: list.pipe(z.array(z.string().regex(GUID, 'forums.admin.errors.facilitatorsInvalid'))),
+  coChairs: optionalText(300, 'forums.admin.errors.coChairsTooLong'),
+  howToJoin: requiredText(
+    1000,
+    'forums.admin.errors.howToJoinRequired',
+    'forums.admin.errors.howToJoinTooLong',
+  ),
+  meetingPattern: requiredText(
+    1000,
+    'forums.admin.errors.meetingPatternRequired',
+    'forums.admin.errors.meetingPatternTooLong',
+  ),
+  accessibility: list.pipe(
+    z.array(z.enum(ACCESSIBILITY, { error: 'forums.admin.errors.accessibilityInvalid' })),
+  ),
+  accessibilityNotes: optionalText(1000, 'forums.admin.errors.accessibilityNotesTooLong'),
+  published: z.enum(['yes', 'no'], { error: 'forums.admin.errors.publishedRequired' }),
+});
+export type ForumForm = z.output<typeof forumForm>;
+
+/** Cancelling a meeting: the reason is optional, and shown publicly. */
+export const cancelForm = z.object({
+  reason: optionalText(500, 'forums.cancel.errors.reasonTooLong'),
+});
+
 export const issueForm = z.object({
   kind: z.enum(KINDS, { error: 'forums.errors.kindRequired' }),
   topic: z.enum(TOPICS, { error: 'forums.errors.topicRequired' }),
@@ -160,6 +201,55 @@ export const apiMeetingBody = z.object({
   public: z.boolean().default(true).describe('Shown on the public page and in the calendar feeds'),
 });
 
+const forumFields = {
+  name: z.string().trim().min(1).max(120).describe('The forum’s name; its address is made from it'),
+  characteristics: z
+    .array(z.enum(AFFECTED_GROUPS))
+    .min(1)
+    .max(AFFECTED_GROUPS.length)
+    .describe('The protected characteristics it serves'),
+  description: z.string().trim().min(1).max(2000).describe('Shown publicly'),
+  facilitatorStaffIds: z
+    .array(guid)
+    .max(50)
+    .describe('Staff who run it; each must hold the forum facilitator role. Shown publicly by name'),
+  coChairs: z.string().trim().max(300).describe('Community co-chairs, named as they wish to be'),
+  howToJoin: z.string().trim().min(1).max(1000),
+  meetingPattern: z.string().trim().min(1).max(1000).describe('Where and how it usually meets'),
+  accessibility: z.array(z.enum(ACCESSIBILITY)).max(ACCESSIBILITY.length).describe('What it offers'),
+  accessibilityNotes: z.string().trim().max(1000).describe('Anything more about access'),
+  published: z.boolean().describe('Listed on the public forums page, with its own page and calendar'),
+};
+
+export const apiForumBody = z.object({
+  ...forumFields,
+  facilitatorStaffIds: forumFields.facilitatorStaffIds.default([]),
+  coChairs: forumFields.coChairs.optional(),
+  accessibility: forumFields.accessibility.default([]),
+  accessibilityNotes: forumFields.accessibilityNotes.optional(),
+  published: forumFields.published.default(true),
+});
+
+/** An edit: only the fields given change; null (or an empty string) clears an optional one. */
+export const apiForumPatch = z
+  .object({
+    name: forumFields.name.optional(),
+    characteristics: forumFields.characteristics.optional(),
+    description: forumFields.description.optional(),
+    facilitatorStaffIds: forumFields.facilitatorStaffIds.optional(),
+    coChairs: forumFields.coChairs.nullable().optional(),
+    howToJoin: forumFields.howToJoin.optional(),
+    meetingPattern: forumFields.meetingPattern.optional(),
+    accessibility: forumFields.accessibility.optional(),
+    accessibilityNotes: forumFields.accessibilityNotes.nullable().optional(),
+    published: forumFields.published.optional(),
+  })
+  .strict();
+
+export const apiCancelBody = z.object({
+  reason: z.string().trim().max(500).optional().describe('Shown publicly beside “Cancelled”'),
+});
+
 export const apiAttendanceBody = z.object({
   memberIds: z.array(guid).max(1000).describe('Members present (replaces the previous record)'),
   guestCount: z.number().int().min(0).max(9999).describe('People present who did not give their names'),
@@ -197,6 +287,7 @@ const meetingJson = z.object({
   memberAttendance: z.number().int(),
   public: z.boolean(),
   cancelled: z.boolean(),
+  cancelReason: z.string().nullable(),
   issues: z.array(
     z.object({
       id: z.string(),
@@ -229,6 +320,29 @@ export const forumsResponse = z.object({
       nextMeeting: isoDate.nullable(),
     }),
   ),
+});
+
+export const forumResponse = z.object({
+  slug: z.string().describe('Its address: /forums/<slug>. It stays the same when the forum is renamed'),
+  name: z.string(),
+  characteristics: z.array(z.enum(AFFECTED_GROUPS)),
+  description: z.string(),
+  facilitators: z.array(z.object({ id: z.string(), name: z.string() })),
+  coChairs: z.string().nullable(),
+  howToJoin: z.string(),
+  meetingPattern: z.string(),
+  accessibility: z.array(z.enum(ACCESSIBILITY)),
+  accessibilityNotes: z.string().nullable(),
+  published: z.boolean(),
+  updatedAt: isoDate,
+});
+
+export const cancelResponse = z.object({
+  id: z.string(),
+  cancelled: z.literal(true),
+  cancelledAt: isoDate.nullable(),
+  cancelReason: z.string().nullable(),
+  sequence: z.number().int().describe('The iCalendar SEQUENCE the feeds now give it'),
 });
 
 export const requestsResponse = z.object({

@@ -5,17 +5,24 @@ import { can } from '../../platform/auth/permissions.js';
 import type { Database, Tx } from '../../platform/db/index.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
 import { concernsRepository } from '../concerns/concerns.repository.js';
-import type { ConcernsService } from '../concerns/concerns.service.js';
+import { isUniqueViolation, type ConcernsService } from '../concerns/concerns.service.js';
 import type { AffectedGroup, Kind, Topic } from '../concerns/vocabulary.js';
 import { forumsRepository, type ForumRow, type MeetingRow } from './forums.repository.js';
 import {
   anonymisedMember,
   anonymisedRequest,
+  cancelAllowed,
+  cancelledMeeting,
+  changedForumFields,
   checkMeeting,
+  forumSlug,
   issueIsPublic,
   keptAnswers,
+  mayEditForum,
+  nameClashes,
+  recordsRefused,
   requestActionAllowed,
-  slugify,
+  type ForumFields,
   type RequestAction,
 } from './forums.rules.js';
 import type { Accessibility, ContactPreference, Participation } from './forums.vocabulary.js';
@@ -32,6 +39,24 @@ export interface NewForum {
   meetingPattern: string;
   accessibility: Accessibility[];
   accessibilityNotes?: string | undefined;
+  facilitatorStaffIds?: string[] | undefined;
+  published?: boolean | undefined;
+}
+
+/**
+ * An edit: the fields given change, the others stay (the form gives all; the API may give some).
+ * null clears an optional field. The address (slug) never changes, so links and calendar
+ * subscriptions keep working after a rename.
+ */
+export interface ForumChanges {
+  name?: string | undefined;
+  characteristics?: AffectedGroup[] | undefined;
+  description?: string | undefined;
+  coChairs?: string | null | undefined;
+  howToJoin?: string | undefined;
+  meetingPattern?: string | undefined;
+  accessibility?: Accessibility[] | undefined;
+  accessibilityNotes?: string | null | undefined;
   facilitatorStaffIds?: string[] | undefined;
   published?: boolean | undefined;
 }
@@ -95,6 +120,7 @@ const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
 
 export function createForumsService(db: Database, deps: { concerns: ConcernsService }) {
   const mayManage = (actor: Actor) => actor.staffId !== null && can(actor.roles, 'forums.manage');
+  const mayCreate = (actor: Actor) => actor.staffId !== null && can(actor.roles, 'forums.admin');
 
   /** Runs fn in the actor's partnership with the forum, if the actor may manage forums and it exists. */
   async function withForum<T>(
@@ -108,6 +134,38 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
       if (!forum) return { ok: false as const, problem: 'notFound' as const };
       return fn(tx, forum);
     });
+  }
+
+  /**
+   * As withForum, for changes to the forum itself and cancelling its meetings: admins, or the forum's
+   * own facilitators. Another partnership's forum is not found; another forum's facilitator is refused.
+   */
+  async function withEditableForum<T>(
+    actor: Actor,
+    slug: string,
+    fn: (tx: Tx, forum: ForumRow) => Promise<T>,
+  ): Promise<T | Problem<'forbidden'> | Problem<'notFound'>> {
+    if (!mayManage(actor)) return { ok: false, problem: 'forbidden' };
+    return db.tenant(actor.partnershipId, async (tx) => {
+      const forum = await forumsRepository.findForumBySlug(tx, slug);
+      if (!forum) return { ok: false as const, problem: 'notFound' as const };
+      const facilitatesIt = await forumsRepository.isFacilitator(tx, forum.id, actor.staffId!);
+      if (!mayEditForum(actor.roles, facilitatesIt))
+        return { ok: false as const, problem: 'forbidden' as const };
+      return fn(tx, forum);
+    });
+  }
+
+  /** Whether an actor may edit a forum, to offer the link; inside a withForum transaction. */
+  async function canEdit(tx: Tx, actor: Actor, forumId: string): Promise<boolean> {
+    if (!actor.staffId) return false;
+    return mayEditForum(actor.roles, await forumsRepository.isFacilitator(tx, forumId, actor.staffId));
+  }
+
+  /** The chosen facilitators, if every one of them holds the facilitator role in this partnership. */
+  async function checkFacilitators(tx: Tx, chosen: readonly string[]): Promise<boolean> {
+    const known = new Set((await forumsRepository.listFacilitatorStaff(tx)).map((f) => f.id));
+    return chosen.every((id) => known.has(id));
   }
 
   /**
@@ -218,13 +276,11 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
   }
 
   async function createForumIn(tx: Tx, actor: Actor, input: NewForum) {
-    const slug = input.slug ?? slugify(input.name);
-    if (await forumsRepository.findForumBySlug(tx, slug))
-      return { ok: false as const, problem: 'slugTaken' as const };
-    const facilitators = await forumsRepository.listFacilitatorStaff(tx);
-    const known = new Set(facilitators.map((f) => f.id));
-    const chosen = input.facilitatorStaffIds ?? [];
-    if (chosen.some((id) => !known.has(id)))
+    const slug = input.slug ?? forumSlug(input.name);
+    if (nameClashes(await forumsRepository.listForumNames(tx), { name: input.name, slug }))
+      return { ok: false as const, problem: 'slugTaken' as const, slug };
+    const chosen = [...new Set(input.facilitatorStaffIds ?? [])];
+    if (!(await checkFacilitators(tx, chosen)))
       return { ok: false as const, problem: 'notAFacilitator' as const };
     const forum = await forumsRepository.insertForum(tx, {
       partnershipId: actor.partnershipId,
@@ -244,14 +300,71 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
       action: 'forum.created',
       entityType: 'forum',
       entityId: forum.id,
-      details: { slug },
+      details: { slug, facilitators: chosen },
     });
-    return { ok: true as const, forum };
+    return { ok: true as const, forum, facilitators: await forumsRepository.staffNames(tx, chosen) };
+  }
+
+  async function editForumIn(tx: Tx, actor: Actor, forum: ForumRow, changes: ForumChanges) {
+    const name = changes.name ?? forum.name;
+    if (
+      name !== forum.name &&
+      nameClashes(await forumsRepository.listForumNames(tx), { name, slug: forum.slug }, forum.id)
+    )
+      return { ok: false as const, problem: 'slugTaken' as const, slug: forumSlug(name) };
+    const before = await forumsRepository.facilitatorIds(tx, forum.id);
+    const chosen = changes.facilitatorStaffIds ? [...new Set(changes.facilitatorStaffIds)] : before;
+    const added = chosen.filter((id) => !before.includes(id));
+    const removed = before.filter((id) => !chosen.includes(id));
+    // Only newly named facilitators must hold the role: one who has since lost it can stay named
+    // until someone takes them off, rather than every other change being refused.
+    if (!(await checkFacilitators(tx, added)))
+      return { ok: false as const, problem: 'notAFacilitator' as const };
+    const next: ForumFields = {
+      name,
+      characteristics: changes.characteristics ?? forum.characteristics,
+      description: changes.description ?? forum.description,
+      coChairs: changes.coChairs === undefined ? forum.coChairs : changes.coChairs || null,
+      howToJoin: changes.howToJoin ?? forum.howToJoin,
+      meetingPattern: changes.meetingPattern ?? forum.meetingPattern,
+      accessibility: changes.accessibility ?? forum.accessibility,
+      accessibilityNotes:
+        changes.accessibilityNotes === undefined
+          ? forum.accessibilityNotes
+          : changes.accessibilityNotes || null,
+      published: changes.published ?? forum.published,
+    };
+    const changed: string[] = changedForumFields(forum, next);
+    if (added.length > 0 || removed.length > 0) changed.push('facilitators');
+    const facilitators = await forumsRepository.staffNames(tx, chosen);
+    // Saving the form unchanged changes nothing, and so records nothing.
+    if (changed.length === 0) return { ok: true as const, forum, facilitators, changed };
+    const updated = await forumsRepository.updateForum(tx, forum.id, {
+      ...next,
+      characteristics: [...next.characteristics],
+      accessibility: [...next.accessibility],
+    });
+    await forumsRepository.removeFacilitators(tx, forum.id, removed);
+    await forumsRepository.addFacilitators(tx, actor.partnershipId, forum.id, added);
+    await audit(tx, actor, {
+      action: 'forum.edited',
+      entityType: 'forum',
+      entityId: forum.id,
+      details: {
+        slug: forum.slug,
+        changed,
+        ...(added.length ? { facilitatorsAdded: added } : {}),
+        ...(removed.length ? { facilitatorsRemoved: removed } : {}),
+      },
+    });
+    return { ok: true as const, forum: updated, facilitators, changed };
   }
 
   async function raiseIssueIn(tx: Tx, actor: Actor, forum: ForumRow, meetingId: string, input: NewIssue) {
     const meeting: MeetingRow | undefined = await forumsRepository.findMeeting(tx, forum.id, meetingId);
     if (!meeting) return { ok: false as const, problem: 'notFound' as const };
+    const refused = recordsRefused(meeting);
+    if (refused) return { ok: false as const, problem: refused };
     let raisedBy: Awaited<ReturnType<typeof forumsRepository.findMember>>;
     if (input.raisedByMemberId) {
       raisedBy = await forumsRepository.findMember(tx, forum.id, input.raisedByMemberId);
@@ -332,10 +445,13 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
         const found = await forumsRepository.findForumBySlug(tx, slug);
         if (!found || !found.published) return { ok: false as const, problem: 'notFound' as const };
         const [forum] = await decorate(tx, [found]);
+        // Cancelled meetings stay on the forum's own page, marked, so nobody who planned to come
+        // is left wondering; they leave the "next meetings" everywhere else.
         const upcoming = await forumsRepository.listPublicMeetings(tx, {
           from: now,
           forumIds: [found.id],
           limit: 6,
+          includeCancelled: true,
         });
         // What we heard: the latest meetings at which issues were raised, with what became of them.
         const issues = await issuesWithProgress(tx, found.id, { publicOnly: true });
@@ -425,10 +541,56 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
     // Staff: facilitators and admins
     // ------------------------------------------------------------------------------------------
 
-    /** Creates a forum (admins and facilitators; also the demo seed and tests). */
+    /** Creates a forum: partnership admins (also the demo seed and tests). */
     async createForum(actor: Actor, input: NewForum) {
-      if (!mayManage(actor)) return { ok: false as const, problem: 'forbidden' as const };
-      return db.tenant(actor.partnershipId, (tx) => createForumIn(tx, actor, input));
+      if (!mayCreate(actor)) return { ok: false as const, problem: 'forbidden' as const };
+      try {
+        return await db.tenant(actor.partnershipId, (tx) => createForumIn(tx, actor, input));
+      } catch (err) {
+        // Two forums of one name created at once: the second meets the unique address.
+        if (isUniqueViolation(err))
+          return {
+            ok: false as const,
+            problem: 'slugTaken' as const,
+            slug: input.slug ?? forumSlug(input.name),
+          };
+        throw err;
+      }
+    },
+
+    /** What the new forum form offers: staff who can be named as facilitators. */
+    async newForumForm(actor: Actor) {
+      if (!mayCreate(actor)) return { ok: false as const, problem: 'forbidden' as const };
+      return db.tenant(actor.partnershipId, async (tx) => ({
+        ok: true as const,
+        facilitators: await forumsRepository.listFacilitatorStaff(tx),
+      }));
+    },
+
+    /**
+     * A forum's details for its edit form, with the staff who can be named as facilitators (and any
+     * named who have since lost the role, so the form does not silently drop them).
+     */
+    async forumForEdit(actor: Actor, slug: string) {
+      return withEditableForum(actor, slug, async (tx, forum) => {
+        const chosen = await forumsRepository.facilitatorIds(tx, forum.id);
+        const eligible = await forumsRepository.listFacilitatorStaff(tx);
+        const named = await forumsRepository.staffNames(
+          tx,
+          chosen.filter((id) => !eligible.some((e) => e.id === id)),
+        );
+        return {
+          ok: true as const,
+          forum,
+          facilitatorIds: chosen,
+          facilitators: [...eligible, ...named].sort((a, b) => a.name.localeCompare(b.name)),
+        };
+      });
+    },
+
+    /** Edits a forum's details: admins, and the forum's own facilitators. Audited with what changed. */
+    async editForum(actor: Actor, slug: string, changes: ForumChanges) {
+      return withEditableForum(actor, slug, (tx, forum) => editForumIn(tx, actor, forum, changes));
     },
 
     /** The staff list of forums, with members, open requests and the next meeting. */
@@ -444,6 +606,7 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
         });
         return {
           ok: true as const,
+          mayCreate: mayCreate(actor),
           forums: list.map((f) => ({
             ...f,
             memberCount: members.get(f.id) ?? 0,
@@ -478,6 +641,7 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
         return {
           ok: true as const,
           forum: forum!,
+          canEdit: await canEdit(tx, actor, found.id),
           requests,
           members,
           meetings: meetings.map((m) => ({
@@ -560,25 +724,38 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
 
     /**
      * A member leaves: their name, contact details, access needs and any equality answers are removed,
-     * from the member record and the request they joined through. Attendance still counts.
+     * from the member record and the request they joined through. Attendance still counts. Issues
+     * they asked to be named on (found by the link kept when each was raised, not by matching
+     * details) lose their contact details too, and become anonymous: the concern, its text and its
+     * history stay, with an entry saying why the details went.
      */
     async removeMember(actor: Actor, slug: string, memberId: string) {
       return withForum(actor, slug, async (tx, forum) => {
         const member = await forumsRepository.findMember(tx, forum.id, memberId);
         if (!member) return { ok: false as const, problem: 'notFound' as const };
-        if (member.status === 'left') return { ok: true as const };
+        if (member.status === 'left') return { ok: true as const, concernsAnonymised: 0 };
         await forumsRepository.updateMember(tx, member.id, anonymisedMember(new Date()));
         if (member.joinRequestId) {
           await forumsRepository.deleteJoinEquality(tx, member.joinRequestId);
           await forumsRepository.updateJoinRequest(tx, member.joinRequestId, anonymisedRequest());
         }
+        const raised = await forumsRepository.listIssuesRaisedBy(tx, member.id);
+        let concernsAnonymised = 0;
+        for (const issue of raised) {
+          await forumsRepository.anonymiseIssue(tx, issue.id);
+          const removed = await deps.concerns.removeContactIn(tx, actor, issue.concernId, {
+            reason: 'forum_member_left',
+            forum: forum.name,
+          });
+          if (removed) concernsAnonymised++;
+        }
         await audit(tx, actor, {
           action: 'forum.member.removed',
           entityType: 'forum_member',
           entityId: member.id,
-          details: { forum: forum.slug },
+          details: { forum: forum.slug, issuesAnonymised: raised.length },
         });
-        return { ok: true as const };
+        return { ok: true as const, concernsAnonymised };
       });
     },
 
@@ -627,9 +804,14 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
           details: { forum: forum.slug },
         });
         const present = new Set(attendees);
+        const editable = await canEdit(tx, actor, forum.id);
         return {
           ok: true as const,
           forum,
+          canEdit: editable,
+          canCancel:
+            editable &&
+            cancelAllowed(meeting, { attendees: attendees.length, issues: issues.length }) === 'ok',
           meeting,
           members: members.map((m) => ({ id: m.id, name: m.name, attended: present.has(m.id) })),
           // Members who attended and have since left still count, without their names.
@@ -649,6 +831,8 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
       return withForum(actor, slug, async (tx, forum) => {
         const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
         if (!meeting) return { ok: false as const, problem: 'notFound' as const };
+        const refused = recordsRefused(meeting);
+        if (refused) return { ok: false as const, problem: refused };
         const members = await forumsRepository.listMembers(tx, forum.id);
         const activeIds = new Set(members.map((m) => m.id));
         if (input.memberIds.some((id) => !activeIds.has(id)))
@@ -672,6 +856,8 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
       return withForum(actor, slug, async (tx, forum) => {
         const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
         if (!meeting) return { ok: false as const, problem: 'notFound' as const };
+        const refused = recordsRefused(meeting);
+        if (refused) return { ok: false as const, problem: refused };
         await forumsRepository.updateMeeting(tx, meeting.id, { minutes });
         await audit(tx, actor, {
           action: 'forum.meeting.minutes',
@@ -691,17 +877,56 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
       return withForum(actor, slug, (tx, forum) => raiseIssueIn(tx, actor, forum, meetingId, input));
     },
 
+    /** A meeting for the cancel page: admins, and the forum's own facilitators. */
+    async meetingToCancel(actor: Actor, slug: string, meetingId: string) {
+      return withEditableForum(actor, slug, async (tx, forum) => {
+        const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
+        if (!meeting) return { ok: false as const, problem: 'notFound' as const };
+        const allowed = cancelAllowed(meeting, {
+          attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
+          issues: await forumsRepository.countIssues(tx, meeting.id),
+        });
+        return { ok: true as const, forum: { name: forum.name, slug: forum.slug }, meeting, allowed };
+      });
+    },
+
+    /**
+     * Cancels a meeting, with an optional reason shown publicly. It stays on the forum's page marked
+     * cancelled, leaves "next meetings", and the calendar feeds send it as cancelled with a higher
+     * SEQUENCE so calendar apps update their copy. Cancelling twice is the same as once.
+     */
+    async cancelMeeting(actor: Actor, slug: string, meetingId: string, reason?: string) {
+      return withEditableForum(actor, slug, async (tx, forum) => {
+        const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
+        if (!meeting) return { ok: false as const, problem: 'notFound' as const };
+        const allowed = cancelAllowed(meeting, {
+          attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
+          issues: await forumsRepository.countIssues(tx, meeting.id),
+        });
+        if (allowed === 'already') return { ok: true as const, meeting };
+        if (allowed !== 'ok') return { ok: false as const, problem: allowed };
+        const values = cancelledMeeting(meeting, { staffId: actor.staffId, reason, now: new Date() });
+        await forumsRepository.updateMeeting(tx, meeting.id, values);
+        await audit(tx, actor, {
+          action: 'forum.meeting.cancelled',
+          entityType: 'forum_meeting',
+          entityId: meeting.id,
+          details: {
+            forum: forum.slug,
+            startsAt: meeting.startsAt.toISOString(),
+            ...(reason ? { reason } : {}),
+          },
+        });
+        return { ok: true as const, meeting: { ...meeting, ...values } };
+      });
+    },
+
     /** A forum's name and address, for staff forms. */
     async forumSummary(actor: Actor, slug: string) {
       return withForum(actor, slug, async (_tx, forum) => ({
         ok: true as const,
         forum: { name: forum.name, slug: forum.slug },
       }));
-    },
-
-    /** Staff who may be named as facilitators, for forms. */
-    async facilitatorChoices(actor: Actor) {
-      return db.tenant(actor.partnershipId, (tx) => forumsRepository.listFacilitatorStaff(tx));
     },
   };
 }

@@ -6,22 +6,53 @@ import { parseForm, type FieldError } from '../../platform/forms.js';
 import { paths, type ForumMeetingAction, type ForumRequestAction } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
 import { formatReference } from '../concerns/reference.js';
-import { EQUALITY_QUESTIONS, KINDS, TOPICS } from '../concerns/vocabulary.js';
+import { AFFECTED_GROUPS, EQUALITY_QUESTIONS, KINDS, TOPICS } from '../concerns/vocabulary.js';
 import { londonToUtc, isRealDate, parseTime } from './forums.rules.js';
-import { forumRoute, meetingView, ROUTE } from './forums.routes.js';
+import { forumRoute, meetingView, problemKey, ROUTE } from './forums.routes.js';
 import {
   attendanceForm,
+  cancelForm,
   contactForm,
   declineForm,
+  forumForm,
   isGuid,
   issueForm,
   meetingForm,
   minutesForm,
+  type ForumForm,
   type MeetingForm,
 } from './forums.schema.js';
+import { ACCESSIBILITY } from './forums.vocabulary.js';
 
 const { slug: SLUG, id: ID } = ROUTE;
 const FLASH_COOKIE = 'heard_forums_flash';
+
+/** Ids of the first box of each checkbox or radio group on the forum form, for the error summary. */
+const FORUM_IDS = {
+  characteristics: 'characteristics',
+  facilitatorStaffIds: 'facilitatorStaffIds',
+  accessibility: 'accessibility',
+  published: 'published',
+};
+
+/** A submitted form's checkbox values: absent, one, or many. */
+const asList = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []) as string[];
+
+/** The form's values as the service takes them; cleared optional fields are cleared, not kept. */
+function forumInput(v: ForumForm) {
+  return {
+    name: v.name,
+    characteristics: v.characteristics,
+    description: v.description,
+    facilitatorStaffIds: v.facilitatorStaffIds,
+    coChairs: v.coChairs ?? null,
+    howToJoin: v.howToJoin,
+    meetingPattern: v.meetingPattern,
+    accessibility: v.accessibility,
+    accessibilityNotes: v.accessibilityNotes ?? null,
+    published: v.published === 'yes',
+  };
+}
 
 type Outcome = { ok: true } | { ok: false; problem: string };
 
@@ -89,6 +120,7 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
     if (!result.ok) return refused(reply, result.problem);
     return reply.view('forums/views/staff-list.njk', {
       pageTitle: request.t('forums.staff.listTitle'),
+      mayCreate: result.mayCreate,
       forums: result.forums.map((f) => ({
         ...f,
         nextMeeting: f.nextMeeting ? meetingView(f.nextMeeting, request.lang, to(request)) : undefined,
@@ -110,12 +142,158 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
       pageTitle: result.forum.name,
       flash: takeFlash(request, reply),
       forum: result.forum,
+      canEdit: result.canEdit,
       requests: result.requests,
       members: result.members,
       upcoming: meetings.filter((m) => m.endsAt.getTime() >= now).reverse(),
       past: meetings.filter((m) => m.endsAt.getTime() < now),
       openIssues: result.openIssues.map((i) => ({ ...i, reference: formatReference(i.reference) })),
     });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Creating a forum (admins) and editing its details (admins and its own facilitators)
+  // ---------------------------------------------------------------------------------------------
+
+  function renderForumForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: {
+      forum?: { name: string; slug: string };
+      facilitators: readonly { id: string; name: string }[];
+      values: Record<string, unknown>;
+      errors?: FieldError[];
+      fieldErrors?: Record<string, string>;
+    },
+  ) {
+    const editing = options.forum !== undefined;
+    return reply.view('forums/views/forum-form.njk', {
+      pageTitle: editing
+        ? request.t('forums.admin.editTitle', { forum: options.forum!.name })
+        : request.t('forums.admin.newTitle'),
+      forum: options.forum,
+      formAction: editing ? paths.forums.staff.editForum(options.forum!.slug) : paths.forums.staff.newForum(),
+      backUrl: editing ? paths.forums.staff.forum(options.forum!.slug) : paths.forums.staff.list(),
+      facilitators: options.facilitators,
+      groups: AFFECTED_GROUPS,
+      accessibility: ACCESSIBILITY,
+      values: options.values,
+      chosen: {
+        characteristics: asList(options.values.characteristics),
+        facilitatorStaffIds: asList(options.values.facilitatorStaffIds),
+        accessibility: asList(options.values.accessibility),
+      },
+      errors: options.errors,
+      fieldErrors: options.fieldErrors ?? {},
+    });
+  }
+
+  /** The service's refusals of a forum's details, as a message on the field they are about. */
+  function forumProblem(
+    request: FastifyRequest,
+    problem: 'slugTaken' | 'notAFacilitator',
+    slug?: string,
+  ): { errors: FieldError[]; fieldErrors: Record<string, string> } {
+    if (problem === 'slugTaken') {
+      const text = request.t('forums.admin.errors.slugTaken', {
+        address: paths.forums.forum(slug ?? ''),
+      });
+      return { errors: [{ href: '#name', text }], fieldErrors: { name: text } };
+    }
+    const text = request.t('forums.admin.errors.notAFacilitator');
+    return {
+      errors: [{ href: `#${FORUM_IDS.facilitatorStaffIds}`, text }],
+      fieldErrors: { facilitatorStaffIds: text },
+    };
+  }
+
+  const adminGuard = { preHandler: requireStaff('forums.admin') };
+
+  app.get(paths.forums.staff.newForum(), adminGuard, async (request, reply) => {
+    const result = await services.forums.newForumForm(actor(request));
+    if (!result.ok) return refused(reply, result.problem);
+    return renderForumForm(request, reply, { facilitators: result.facilitators, values: {} });
+  });
+
+  app.post(paths.forums.staff.newForum(), adminGuard, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form = await services.forums.newForumForm(actor(request));
+    if (!form.ok) return refused(reply, form.problem);
+    const fail = (errors: FieldError[], fieldErrors: Record<string, string>) => {
+      reply.code(400);
+      return renderForumForm(request, reply, {
+        facilitators: form.facilitators,
+        values: body,
+        errors,
+        fieldErrors,
+      });
+    };
+    const parsed = parseForm(forumForm, body, request.t, FORUM_IDS);
+    if (!parsed.ok) return fail(parsed.errors, parsed.byField);
+    const { coChairs, accessibilityNotes, ...rest } = forumInput(parsed.value);
+    const outcome = await services.forums.createForum(actor(request), {
+      ...rest,
+      coChairs: coChairs ?? undefined,
+      accessibilityNotes: accessibilityNotes ?? undefined,
+    });
+    if (!outcome.ok) {
+      if (outcome.problem === 'forbidden') return refused(reply, outcome.problem);
+      const shown = forumProblem(request, outcome.problem, 'slug' in outcome ? outcome.slug : undefined);
+      return fail(shown.errors, shown.fieldErrors);
+    }
+    setFlash(reply, 'forum.created');
+    return reply.redirect(paths.forums.staff.forum(outcome.forum.slug), 303);
+  });
+
+  app.get(forumRoute(paths.forums.staff.editForum(SLUG)), guard, async (request, reply) => {
+    const { slug } = request.params as { slug: string };
+    const result = await services.forums.forumForEdit(actor(request), slug);
+    if (!result.ok) return refused(reply, result.problem);
+    const f = result.forum;
+    return renderForumForm(request, reply, {
+      forum: f,
+      facilitators: result.facilitators,
+      values: {
+        name: f.name,
+        characteristics: f.characteristics,
+        description: f.description,
+        facilitatorStaffIds: result.facilitatorIds,
+        coChairs: f.coChairs ?? '',
+        howToJoin: f.howToJoin,
+        meetingPattern: f.meetingPattern,
+        accessibility: f.accessibility,
+        accessibilityNotes: f.accessibilityNotes ?? '',
+        published: f.published ? 'yes' : 'no',
+      },
+    });
+  });
+
+  app.post(forumRoute(paths.forums.staff.editForum(SLUG)), guard, async (request, reply) => {
+    const { slug } = request.params as { slug: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const current = await services.forums.forumForEdit(actor(request), slug);
+    if (!current.ok) return refused(reply, current.problem);
+    const fail = (errors: FieldError[], fieldErrors: Record<string, string>) => {
+      reply.code(400);
+      return renderForumForm(request, reply, {
+        forum: current.forum,
+        facilitators: current.facilitators,
+        values: body,
+        errors,
+        fieldErrors,
+      });
+    };
+    const parsed = parseForm(forumForm, body, request.t, FORUM_IDS);
+    if (!parsed.ok) return fail(parsed.errors, parsed.byField);
+    const outcome = await services.forums.editForum(actor(request), slug, forumInput(parsed.value));
+    if (!outcome.ok) {
+      if (outcome.problem === 'forbidden' || outcome.problem === 'notFound')
+        return refused(reply, outcome.problem);
+      const shown = forumProblem(request, outcome.problem, 'slug' in outcome ? outcome.slug : undefined);
+      return fail(shown.errors, shown.fieldErrors);
+    }
+    setFlash(reply, outcome.changed.length > 0 ? 'forum.saved' : 'forum.unchanged');
+    return reply.redirect(paths.forums.staff.forum(slug), 303);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -184,7 +362,7 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
         if (!outcome.ok) {
           if (outcome.problem === 'notFound' || outcome.problem === 'forbidden')
             return refused(reply, outcome.problem);
-          const text = request.t(`forums.problems.${outcome.problem}`);
+          const text = request.t(problemKey(outcome.problem));
           return rerender(400, [{ href: `#${action}-${field}`, text }], { [field]: text });
         }
         setFlash(reply, `request.${action}`);
@@ -299,7 +477,7 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
       if (outcome.problem === 'forbidden' || outcome.problem === 'notFound')
         return refused(reply, outcome.problem);
       const field = outcome.problem === 'placeRequired' ? 'venueName' : 'endTime';
-      const text = request.t(`forums.problems.${outcome.problem}`);
+      const text = request.t(problemKey(outcome.problem));
       return fail([{ href: `#${field}`, text }], { [field]: text });
     }
     setFlash(reply, 'meeting.scheduled');
@@ -321,6 +499,7 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
       pageTitle: `${result.meeting.title}: ${result.forum.name}`,
       flash: flash ? { ...flash, reference: flash.reference } : undefined,
       forum: result.forum,
+      canCancel: result.canCancel,
       meeting: meetingView(result.meeting, request.lang, to(request)),
       members: result.members,
       formerMembersAttended: result.formerMembersAttended,
@@ -372,8 +551,10 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
         if (!outcome.ok) {
           if (outcome.problem === 'notFound' || outcome.problem === 'forbidden')
             return refused(reply, outcome.problem);
-          const text = request.t(`forums.problems.${outcome.problem}`);
-          return rerender([{ href: `#${ids[problemField]}`, text }], { [problemField]: text });
+          // A cancelled meeting's forms are not shown: the message goes to the top of the page.
+          const href = outcome.problem === 'meetingCancelled' ? '#cancelled' : `#${ids[problemField]}`;
+          const text = request.t(problemKey(outcome.problem));
+          return rerender([{ href, text }], { [problemField]: text });
         }
         setFlash(
           reply,
@@ -422,5 +603,67 @@ export function forumStaffRoutes(app: FastifyInstance, services: Services, secur
         public: v.public === 'yes',
       }),
     'raisedBy',
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // Cancelling a meeting (admins and the forum's own facilitators), after a confirmation page
+  // ---------------------------------------------------------------------------------------------
+
+  async function renderCancel(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    id: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    const result = await services.forums.meetingToCancel(actor(request), slug, id);
+    if (!result.ok) return refused(reply, result.problem);
+    // Cancelled already (a second tab, or the back button): the meeting page says so.
+    if (result.allowed === 'already') return reply.redirect(paths.forums.staff.meeting(slug, id), 303);
+    return reply.view('forums/views/meeting-cancel.njk', {
+      pageTitle: request.t('forums.cancel.title', { meeting: result.meeting.title }),
+      forum: result.forum,
+      meeting: meetingView(result.meeting, request.lang, to(request)),
+      held: result.allowed === 'meetingHeld',
+      values: {},
+      fieldErrors: {},
+      ...extra,
+    });
+  }
+
+  app.get(forumRoute(paths.forums.staff.meetingAction(SLUG, ID, 'cancel')), guard, async (request, reply) => {
+    const { slug, id } = request.params as { slug: string; id: string };
+    if (!isGuid(id)) return reply.sendError('notFound');
+    return renderCancel(request, reply, slug, id);
+  });
+
+  app.post(
+    forumRoute(paths.forums.staff.meetingAction(SLUG, ID, 'cancel')),
+    guard,
+    async (request, reply) => {
+      const { slug, id } = request.params as { slug: string; id: string };
+      if (!isGuid(id)) return reply.sendError('notFound');
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const parsed = parseForm(cancelForm, body, request.t);
+      if (!parsed.ok) {
+        reply.code(400);
+        return renderCancel(request, reply, slug, id, {
+          values: body,
+          errors: parsed.errors,
+          fieldErrors: parsed.byField,
+        });
+      }
+      const outcome = await services.forums.cancelMeeting(actor(request), slug, id, parsed.value.reason);
+      if (!outcome.ok) {
+        if (outcome.problem === 'forbidden' || outcome.problem === 'notFound')
+          return refused(reply, outcome.problem);
+        reply.code(400);
+        return renderCancel(request, reply, slug, id, {
+          errors: [{ href: '#cancel-held', text: request.t(problemKey(outcome.problem)) }],
+        });
+      }
+      setFlash(reply, 'meeting.cancelled');
+      return reply.redirect(paths.forums.staff.meeting(slug, id), 303);
+    },
   );
 }

@@ -159,6 +159,15 @@ export const forumMeetings = pgTable(
     /** Shown on the public page and in the calendar feeds. */
     public: boolean('public').notNull().default(true),
     cancelled: boolean('cancelled').notNull().default(false),
+    /** Why it was cancelled, as facilitators chose to tell the public; shown beside "Cancelled". */
+    cancelReason: text('cancel_reason'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    cancelledByStaffId: uuid('cancelled_by_staff_id').references(() => staff.id),
+    /**
+     * iCalendar SEQUENCE: raised with each change calendar apps must apply (cancelling), because
+     * they keep the copy with the highest SEQUENCE and would otherwise ignore the change.
+     */
+    sequence: integer('sequence').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

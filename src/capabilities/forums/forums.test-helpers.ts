@@ -11,11 +11,11 @@ import type { NewForum } from './forums.service.js';
 type Partnership = Pick<TestPartnership, 'id' | 'staff' | 'organisations' | 'email'>;
 
 /**
- * The shared fixtures have no forum facilitator; this adds one (facilitator@<slug>.test) to a
- * partnership, so signedIn(p, 'facilitator') works.
+ * The shared fixtures have no forum facilitator; this adds one (facilitator@<slug>.test, or another
+ * local part for a second) to a partnership, so signedIn(p, 'facilitator') works.
  */
-export async function addFacilitator(db: Database, p: Partnership): Promise<string> {
-  const email = p.email('facilitator');
+export async function addFacilitator(db: Database, p: Partnership, local = 'facilitator'): Promise<string> {
+  const email = p.email(local);
   if (p.staff[email]) return p.staff[email];
   const [row] = await db.tenant(p.id, (tx) =>
     tx
@@ -24,7 +24,7 @@ export async function addFacilitator(db: Database, p: Partnership): Promise<stri
         partnershipId: p.id,
         organisationId: p.organisations.voluntary!,
         email,
-        name: `Facilitator ${p.id.slice(0, 4)}`,
+        name: `${local === 'facilitator' ? 'Facilitator' : local} ${p.id.slice(0, 4)}`,
         roles: ['forum_facilitator'],
         passwordHash: 'not-used',
         totpSecret: 'JBSWY3DPEHPK3PXP',
@@ -56,12 +56,24 @@ export const DISABILITY_FORUM: NewForum = {
   accessibility: ['bsl', 'hearing_loop', 'step_free', 'online'],
 };
 
+/** Partnership admins create forums; the fixtures' admin is admin@<slug>.test. */
+export function adminActor(p: Partnership, correlationId = 'test-setup'): Actor {
+  return {
+    partnershipId: p.id,
+    staffId: p.staff[p.email('admin')]!,
+    organisationId: p.organisations.council!,
+    roles: ['partnership_admin'],
+    label: 'admin (test set-up)',
+    correlationId,
+  };
+}
+
 export async function createForum(
   services: Services,
   p: Partnership,
   overrides: Partial<NewForum> = {},
 ): Promise<{ id: string; slug: string; name: string }> {
-  const result = await services.forums.createForum(facilitatorActor(p), {
+  const result = await services.forums.createForum(adminActor(p), {
     ...DISABILITY_FORUM,
     facilitatorStaffIds: [p.staff[p.email('facilitator')]!],
     ...overrides,

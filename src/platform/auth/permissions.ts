@@ -93,6 +93,11 @@ export const PERMISSIONS = {
   'programme.link': ['partnership_admin', 'triage_officer', 'cohesion_officer'],
   /** Run community forums: join requests, members, meetings, attendance, issues raised. */
   'forums.manage': ['partnership_admin', 'forum_facilitator'],
+  /**
+   * Create forums, and edit or cancel meetings of any forum. Facilitators may edit the details of, and
+   * cancel meetings of, only the forums they facilitate (forums.rules.ts, mayEditForum).
+   */
+  'forums.admin': ['partnership_admin'],
   /** The partnership dashboard: aggregate, suppressed figures only, never a single concern. */
   'insight.view': ['partnership_admin', 'analyst'],
   /** Equality monitoring: aggregate special category figures, suppressed; every view is audited. */

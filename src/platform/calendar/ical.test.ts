@@ -53,6 +53,30 @@ describe('iCalendar', () => {
     ]);
   });
 
+  it('sends a cancelled event with STATUS:CANCELLED and its SEQUENCE, and the parser accepts it', async () => {
+    const event = {
+      uid: 'meeting-3',
+      start: new Date('2026-12-03T18:00:00Z'),
+      end: new Date('2026-12-03T20:00:00Z'),
+      summary: 'Cancelled: Disability forum: winter meeting',
+    };
+    const feed = renderCalendar({
+      name: 'Disability forum',
+      domain: 'demo.heard.test',
+      events: [
+        { ...event, cancelled: true, sequence: 1 },
+        { ...event, uid: 'meeting-4' },
+      ],
+    });
+    const [cancelled, planned] = feed.split('BEGIN:VEVENT').slice(1);
+    expect(cancelled).toContain('STATUS:CANCELLED\r\n');
+    expect(cancelled).toContain('SEQUENCE:1\r\n');
+    // Without a sequence none is written, which means 0.
+    expect(planned).toContain('STATUS:CONFIRMED\r\n');
+    expect(planned).not.toContain('SEQUENCE');
+    expect((await validateICalendar(feed)).summaries).toHaveLength(2);
+  });
+
   it('is rejected by the parser when broken, so the check has teeth', async () => {
     const feed = renderCalendar({ name: 'x', domain: 'd', events: [] }).replace('END:VCALENDAR\r\n', '');
     await expect(validateICalendar(feed)).rejects.toThrow();

@@ -16,6 +16,11 @@ export interface CalendarEvent {
   /** When the event last changed; becomes LAST-MODIFIED. */
   updatedAt?: Date | undefined;
   cancelled?: boolean | undefined;
+  /**
+   * Revision number (RFC 5545 3.8.7.4): raise it with each change apps must apply, such as a
+   * cancellation; apps keep the copy with the highest SEQUENCE. Left out, it means 0.
+   */
+  sequence?: number | undefined;
 }
 
 export interface Calendar {
@@ -128,6 +133,7 @@ function eventLines(e: CalendarEvent, domain: string, stamp: string): string[] {
   // URL is a URI value, not TEXT: it is not escaped, but it must not break the line structure.
   if (e.url) lines.push(`URL:${e.url.replace(/[\r\n]/g, '')}`);
   if (e.updatedAt) lines.push(`LAST-MODIFIED:${utcDateTime(e.updatedAt)}`);
+  if (e.sequence !== undefined) lines.push(`SEQUENCE:${Math.max(0, Math.trunc(e.sequence))}`);
   lines.push(`STATUS:${e.cancelled ? 'CANCELLED' : 'CONFIRMED'}`);
   lines.push('END:VEVENT');
   return lines;

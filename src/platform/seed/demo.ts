@@ -253,6 +253,7 @@ export async function seedDemo(
   };
   await seedForumsDemo(services, {
     partnershipId: created.id,
+    admin: staffRef('admin'),
     facilitator: staffRef('facilitator'),
     triage: staffRef('triage'),
     organisations: { council: created.organisations.council!, police: created.organisations.police! },
