@@ -7,6 +7,9 @@ import { sql, type Placeholder } from 'drizzle-orm';
  * per connection with placeholders and only the values change. On PostgreSQL a named statement is
  * also parsed and planned once per connection rather than on every call.
  *
+ * Named statements belong to a server connection: behind PgBouncer in transaction mode, use
+ * PgBouncer 1.21 or later with max_prepared_statements set (or session mode).
+ *
  * A table written this way must not use Drizzle's $defaultFn or $onUpdate: they would run once, when
  * the statement is built, and every later row would get that first value.
  */
