@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/index.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
 import type { Figure } from '../insight/figures.js';
 import type { InsightFilters } from '../insight/insight.repository.js';
-import { alignShared, busiestFirst, seriesColumns } from '../insight/panel-figures.js';
+import { busiestFirst, rowsOf, suppressSharedTotal } from '../insight/panel-figures.js';
 import type { InsightPanel } from '../insight/panels.js';
 import { ENGAGEMENT_TYPES, REFERRAL_STATUSES } from './vocabulary.js';
 
@@ -92,53 +92,46 @@ const PEOPLE = { key: 'people', label: 'engagement.insight.columns.people', unit
 const REFERRALS = { key: 'referrals', label: 'engagement.insight.columns.referrals', unit: 'count' } as const;
 
 /**
- * Three figures. Each column is a series with its total; the totals that count the same things in
- * two figures (engagements and people reached, by ward and by type; referrals, by ward and by
- * status) are published alike, so one figure never gives away a total the other had to hide.
+ * Three figures. Each column is a series with its total, and the series that count the same things
+ * in two figures (engagements and people reached, by ward and by type; referrals, by ward and by
+ * where they stand) are suppressed together, so that neither figure helps work out what the other
+ * hides.
  */
 export function engagementFigures(
   counts: EngagementCounts,
   areas: readonly { id: string; name: string }[],
 ): Figure[] {
   const areaOf = new Map(counts.byArea.map((a) => [a.areaId, a]));
-  const areaDefs = areas.map((a) => ({ key: a.id, label: a.name }));
-  const byArea = seriesColumns(areaDefs, [
-    areas.map((a) => areaOf.get(a.id)?.engagements ?? 0),
-    areas.map((a) => areaOf.get(a.id)?.people ?? 0),
-    areas.map((a) => areaOf.get(a.id)?.referrals ?? 0),
-  ]);
-
   const typeOf = new Map(counts.byType.map((t) => [t.type, t]));
-  const byType = seriesColumns(
-    ENGAGEMENT_TYPES.map((t) => ({ key: t, label: `engagement.vocab.type.${t}`, translate: true })),
-    [
-      ENGAGEMENT_TYPES.map((t) => typeOf.get(t)?.engagements ?? 0),
-      ENGAGEMENT_TYPES.map((t) => typeOf.get(t)?.people ?? 0),
-    ],
-  );
-
   const statusOf = new Map(counts.referrals.map((r) => [r.status, r.n]));
-  const referrals = seriesColumns(
+  const [areaEngagements, typeEngagements] = suppressSharedTotal([
+    areas.map((a) => areaOf.get(a.id)?.engagements ?? 0),
+    ENGAGEMENT_TYPES.map((t) => typeOf.get(t)?.engagements ?? 0),
+  ]);
+  const [areaPeople, typePeople] = suppressSharedTotal([
+    areas.map((a) => areaOf.get(a.id)?.people ?? 0),
+    ENGAGEMENT_TYPES.map((t) => typeOf.get(t)?.people ?? 0),
+  ]);
+  const [areaReferrals, statusReferrals] = suppressSharedTotal([
+    areas.map((a) => areaOf.get(a.id)?.referrals ?? 0),
+    REFERRAL_STATUSES.map((s) => statusOf.get(s) ?? 0),
+  ]);
+  const byArea = rowsOf(
+    areas.map((a) => ({ key: a.id, label: a.name })),
+    [areaEngagements!, areaPeople!, areaReferrals!],
+  );
+  const byType = rowsOf(
+    ENGAGEMENT_TYPES.map((t) => ({ key: t, label: `engagement.vocab.type.${t}`, translate: true })),
+    [typeEngagements!, typePeople!],
+  );
+  const referrals = rowsOf(
     REFERRAL_STATUSES.map((s) => ({
       key: s,
       label: `engagement.vocab.referralStatus.${s}`,
       translate: true,
     })),
-    [REFERRAL_STATUSES.map((s) => statusOf.get(s) ?? 0)],
+    [statusReferrals!],
   );
-
-  alignShared([
-    { row: byArea.totals, column: 0 },
-    { row: byType.totals, column: 0 },
-  ]);
-  alignShared([
-    { row: byArea.totals, column: 1 },
-    { row: byType.totals, column: 1 },
-  ]);
-  alignShared([
-    { row: byArea.totals, column: 2 },
-    { row: referrals.totals, column: 0 },
-  ]);
 
   return [
     {

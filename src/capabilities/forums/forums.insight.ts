@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/index.js';
-import { suppressTable } from '../../platform/suppression.js';
+import { suppressEach, suppressTable } from '../../platform/suppression.js';
 import { equalityFigures, type PopulationFigure } from '../insight/dashboard.js';
 import type { Figure } from '../insight/figures.js';
 import { insightRepository, type InsightFilters } from '../insight/insight.repository.js';
@@ -128,7 +128,11 @@ export function forumActivityFigure(activity: readonly ForumActivityRow[]): Figu
     activity.map((a) => a.meetings),
     activity.map((a) => a.issues),
   ]);
-  const attendance = suppressTable(activity.map((a) => [a.members, a.guests]));
+  // With no forum there is no table, only its (empty) totals.
+  const attendance =
+    activity.length > 0
+      ? suppressTable(activity.map((a) => [a.members, a.guests]))
+      : { cells: [], rowTotals: [], columnTotals: suppressEach([0, 0]), total: suppressEach([0])[0]! };
   return {
     id: 'forums-activity',
     title: 'forums.insight.activity.title',
