@@ -74,6 +74,43 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
     expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(3);
   });
 
+  it('sees forums, engagement and the programme beside the concerns, but not the tension picture', async () => {
+    for (const name of [
+      'Forum meetings, attendance and issues raised',
+      'Engagement by ward',
+      'Engagement by type',
+      'Referrals made at engagements',
+      'Programme actions by status and RAG rating',
+      'Programme milestones due in the range',
+    ])
+      expect(await page.getByRole('heading', { level: 2, name }).count(), name).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Community tension by ward' }).count()).toBe(0);
+    // The busiest wards for engagement, read off the page, are the busiest in fact.
+    const from = await page.locator('#filter-from').inputValue();
+    const to = await page.locator('#filter-to').inputValue();
+    const truth = await query<{ area: string; n: number }>(sql`
+      select a.name as area, count(*)::int as n from engagements e join areas a on a.id = e.area_id
+      where e.partnership_id = ${partnershipId}
+        and e.occurred_at >= (${from}::date::timestamp at time zone 'Europe/London')
+        and e.occurred_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')
+      group by 1`);
+    const rows = (await table('engagement-byArea')).slice(1, -1);
+    const shown = rows.filter((r) => /^\d+$/.test(r[1]!));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const [label, cell] of rows) {
+      const n = truth.find((x) => x.area === label)?.n ?? 0;
+      if (cell === '<5') expect(n, label).toBeLessThan(5);
+      else if (cell !== 'withheld') expect(Number(cell), label).toBe(n);
+    }
+    // Forum attendance is there too, and every count in the panels is 0 or 5 and over.
+    const forums = await table('forums-activity');
+    expect(forums.at(-1)![0]).toBe('Total');
+    expect(Number(forums.at(-1)![4])).toBeGreaterThan(20);
+    for (const id of ['forums-activity', 'engagement-byType', 'programme-actions', 'programme-milestones'])
+      for (const cell of (await table(id)).slice(1).flatMap((r) => r.slice(1)))
+        if (/^\d+$/.test(cell)) expect(Number(cell) === 0 || Number(cell) >= 5, `${id} ${cell}`).toBe(true);
+  });
+
   it('finds which areas raised the most hate-related concerns last quarter', async () => {
     await page.getByRole('link', { name: 'the last full quarter' }).click();
     await page.locator('#filter-topic').selectOption({ label: 'Hate, prejudice or harassment' });
@@ -154,9 +191,27 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
 });
 
 describe('admins and the public', () => {
-  it('an admin sees the population figures page', async () => {
+  it('an admin sees the tension picture on the dashboard, and the view is audited', async () => {
     page = await (await browser.newContext()).newPage();
+    const audited = async () =>
+      (
+        await query<{ n: number }>(
+          sql`select count(*)::int as n from audit_log where partnership_id = ${partnershipId} and action = 'tension.picture.viewed'`,
+        )
+      )[0]!.n;
+    const before = await audited();
     await signIn('admin@demo.heard.test');
+    await page.goto(`${heard.baseUrl}/staff/insight`);
+    await check('dashboard with the tension picture');
+    expect(await page.getByRole('heading', { level: 2, name: 'Community tension by ward' }).count()).toBe(1);
+    const castle = (await table('tension-picture')).find((r) => r[0] === 'Castle')!;
+    // The demo's story: Castle rose to medium this week.
+    expect(castle.slice(-2)).toEqual(['Medium', 'Rising']);
+    expect(await page.getByRole('img', { name: /Community tension by ward/ }).count()).toBe(1);
+    expect(await audited()).toBe(before + 1);
+  });
+
+  it('an admin sees the population figures page', async () => {
     await page.goto(`${heard.baseUrl}/staff/insight/population`);
     await check('population figures');
     expect(await page.locator('#pop-disability-yes').inputValue()).toBe('70700');

@@ -16,6 +16,10 @@ import { createSuggestionsService } from './capabilities/suggestions/suggestions
 import { createProgrammeService } from './capabilities/programme/programme.service.js';
 import { createForumsService } from './capabilities/forums/forums.service.js';
 import { createInsightService } from './capabilities/insight/insight.service.js';
+import { forumsEqualityPanel, forumsInsightPanel } from './capabilities/forums/forums.insight.js';
+import { engagementInsightPanel } from './capabilities/engagement/engagement.insight.js';
+import { programmeInsightPanel } from './capabilities/programme/programme.insight.js';
+import { tensionInsightPanel } from './capabilities/tension/tension.insight.js';
 
 /**
  * The composition root: every service is built here from the database and config, once. Routes get
@@ -51,8 +55,11 @@ export function buildServices(db: Database, config: Config) {
       mailFrom: config.mailFrom,
     }),
     forums: createForumsService(db, { concerns }),
-    // Forum, engagement, programme and tension panels join here (see capabilities/insight/panels.ts).
-    insight: createInsightService(db),
+    // The other capabilities' panels on the dashboard and in equality monitoring (insight/panels.ts).
+    insight: createInsightService(db, {
+      panels: [forumsInsightPanel, engagementInsightPanel, programmeInsightPanel, tensionInsightPanel],
+      equalityPanels: [forumsEqualityPanel],
+    }),
   };
 }
 

@@ -56,7 +56,7 @@ describe('demo engagement log', () => {
               (select count(*)::int from concerns where channel = 'engagement' and source like 'engagement: %') as concerns,
               (select count(*)::int from engagement_referrals) as referrals`,
     );
-    expect(counts!.engagements).toBe(40);
+    expect(counts!.engagements).toBe(60);
     expect(counts!.wards).toBeGreaterThanOrEqual(10);
     expect(counts!.concerns).toBeGreaterThan(30);
     expect(counts!.referrals).toBeGreaterThan(20);

@@ -364,5 +364,94 @@ export async function seedEngagementDemo(
     );
     made++;
   }
+  made += await seedWeeklyDropIns(tx, deps, now, next);
+  return made;
+}
+
+/**
+ * Since the rumours and the protest on the tension picture, the officer has held a weekly drop-in in
+ * Castle and in St James: ten weeks each, so the dashboard's engagement panel shows two busy wards
+ * beside the rest. Issues heard there are noted (the concerns came through the visits above); now
+ * and then someone is referred on.
+ */
+const DROP_INS = [
+  {
+    ward: 'Castle',
+    place: 'Doddridge Centre, weekly drop-in',
+    groups: 'Residents of Spring Boroughs; tenants’ association',
+    issue: 'People asked whether the story shared online about the Doddridge Centre was true.',
+    referral: { to: 'council', reason: 'Housing repairs the tenant has reported twice' },
+  },
+  {
+    ward: 'St James',
+    place: 'St James community room, weekly drop-in',
+    groups: 'Neighbours of the mosque; mosque committee',
+    issue: 'Neighbours and worshippers talked about parking and about feeling watched since the protest.',
+    referral: { to: 'voluntary', reason: 'Support for an older resident living alone' },
+  },
+] as const;
+const DROP_IN_WEEKS = 10;
+
+async function seedWeeklyDropIns(
+  tx: Tx,
+  deps: Parameters<typeof seedEngagementDemo>[1],
+  now: Date,
+  next: () => number,
+): Promise<number> {
+  let made = 0;
+  for (const [d, dropIn] of DROP_INS.entries()) {
+    const areaId = deps.areasByName[dropIn.ward];
+    if (!areaId) continue;
+    for (let week = 0; week < DROP_IN_WEEKS; week++) {
+      const daysAgo = 3 + d + week * 7;
+      const day = londonToday(new Date(now.getTime() - daysAgo * 86_400_000));
+      const occurredAt = londonInstant(day, d === 0 ? '10:00' : '15:30');
+      const id = await engagementRepository.insert(tx, {
+        partnershipId: deps.officer.partnershipId,
+        officerStaffId: deps.officer.staffId!,
+        occurredAt,
+        areaId,
+        place: dropIn.place,
+        type: 'drop_in',
+        groupsMet: dropIn.groups,
+        peopleEstimate: 6 + Math.floor(next() * 10),
+        languages: ['English'],
+        notes: null,
+        followUpDue: null,
+        followUpNote: null,
+        followUpDoneAt: null,
+        idempotencyKey: `demo-drop-in-${d}-${week}`,
+        createdAt: occurredAt,
+      });
+      await engagementRepository.insertIssues(tx, [
+        {
+          partnershipId: deps.officer.partnershipId,
+          engagementId: id,
+          position: 0,
+          summary: dropIn.issue,
+          outcome: 'noted',
+          concernId: null,
+        },
+      ]);
+      if (week % 3 === 1) {
+        const key = dropIn.referral.to;
+        const status: ReferralStatus = daysAgo < 21 ? 'open' : daysAgo < 50 ? 'accepted' : 'completed';
+        await engagementRepository.insertReferrals(tx, [
+          {
+            partnershipId: deps.officer.partnershipId,
+            engagementId: id,
+            position: 0,
+            organisationId: deps.organisations[key] ?? null,
+            serviceName: deps.organisationNames[key] ?? key,
+            reason: dropIn.referral.reason,
+            status,
+            followUpDue:
+              status === 'completed' ? null : londonToday(new Date(now.getTime() + 7 * 86_400_000)),
+          },
+        ]);
+      }
+      made++;
+    }
+  }
   return made;
 }

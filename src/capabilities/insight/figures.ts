@@ -7,7 +7,11 @@ import type { Published } from '../../platform/suppression.js';
  */
 export type Cell = Published | { state: 'none' };
 
-export type Unit = 'count' | 'percent' | 'days' | 'ratio';
+/**
+ * 'category': not a number but one of a fixed list (a tension level, a trend); the cell's value is
+ * the position in the column's `labels`, so a category is never mistaken for a count.
+ */
+export type Unit = 'count' | 'percent' | 'days' | 'ratio' | 'category';
 
 export interface FigureColumn {
   key: string;
@@ -15,6 +19,10 @@ export interface FigureColumn {
   label: string;
   unit: Unit;
   period?: boolean;
+  /** A period column's own length, when it is not the dashboard's (the tension picture is weekly). */
+  interval?: Interval;
+  /** For a 'category' column: the translation key of each value, in order. */
+  labels?: readonly string[];
 }
 
 export interface FigureRow {
@@ -37,6 +45,8 @@ export interface ChartSpec {
   from: number | 'totalsRow';
   percent?: boolean;
   compare?: number;
+  /** The scale's top, for values with a fixed range (a category's last position). */
+  max?: number;
 }
 
 export interface Figure {

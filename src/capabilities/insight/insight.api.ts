@@ -39,7 +39,17 @@ const figure = z.object({
   title: z.string(),
   description: z.string(),
   columns: z.array(
-    z.object({ key: z.string(), label: z.string(), unit: z.enum(['count', 'percent', 'days', 'ratio']) }),
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      unit: z.enum(['count', 'percent', 'days', 'ratio', 'category']),
+      labels: z
+        .array(z.string())
+        .optional()
+        .describe(
+          'For unit category: the name of each value; a shown cell’s value is a position in this list',
+        ),
+    }),
   ),
   rows: z.array(row),
   totals: row.nullable(),
@@ -88,6 +98,7 @@ export function insightApi(app: FastifyInstance, insight: InsightService) {
           key: c.key,
           label: c.period ? c.label : t(c.label),
           unit: c.unit,
+          ...(c.labels ? { labels: c.labels.map((l) => t(l)) } : {}),
         })),
         rows: fig.rows.map(rowJson),
         totals: fig.totals ? rowJson(fig.totals) : null,

@@ -1,7 +1,7 @@
 import type { Actor } from '../../platform/auth/actor.js';
 import { audit } from '../../platform/audit/audit.service.js';
 import { can } from '../../platform/auth/permissions.js';
-import type { Database } from '../../platform/db/index.js';
+import type { Database, Tx } from '../../platform/db/index.js';
 import { suppressTable } from '../../platform/suppression.js';
 import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js';
 import type { QueueFilters, QueueSort } from '../concerns/concerns.repository.js';
@@ -30,6 +30,11 @@ export interface OpenDataRow {
   count: Cell;
 }
 
+/** A panel is shown to those holding its permission who also pass its own rule, if it has one. */
+async function mayView(tx: Tx, actor: Actor, panel: InsightPanel): Promise<boolean> {
+  return can(actor.roles, panel.permission) && (!panel.visible || (await panel.visible(tx, actor)));
+}
+
 export function createInsightService(
   db: Database,
   options: { panels?: InsightPanel[]; equalityPanels?: EqualityPanel[] } = {},
@@ -52,7 +57,7 @@ export function createInsightService(
         organisations,
       });
       for (const panel of panels) {
-        if (can(actor.roles, panel.permission))
+        if (await mayView(tx, actor, panel))
           figures.push(...(await panel.figures(tx, { actor, filters, now })));
       }
       return { figures, areas, organisations };
@@ -66,7 +71,7 @@ export function createInsightService(
       const population = await insightRepository.listPopulation(tx);
       const figures = equalityFigures(answers, total, population);
       for (const panel of equalityPanels) {
-        if (can(actor.roles, panel.permission))
+        if (await mayView(tx, actor, panel))
           figures.push(...(await panel.figures(tx, { actor, filters, now })));
       }
       // Aggregate special category data is still special category data: every view is recorded.

@@ -19,6 +19,11 @@ export interface InsightPanel {
   /** Unique among panels; prefixes its figures' ids in exports. */
   id: string;
   permission: Permission;
+  /**
+   * A further rule beyond the permission, asked in the same transaction: the tension picture, say,
+   * is for police agency officers but not other agency officers, which a role alone cannot say.
+   */
+  visible?(tx: Tx, actor: Actor): Promise<boolean>;
   figures(tx: Tx, context: { actor: Actor; filters: InsightFilters; now: Date }): Promise<Figure[]>;
 }
 

@@ -49,7 +49,9 @@ export function renderFigure(
   const columns = figure.columns.map((c) => ({
     key: c.key,
     unit: c.unit,
-    label: c.period ? periodLabel(c.label, lang, options.monthly ?? false) : t(c.label),
+    label: c.period
+      ? periodLabel(c.label, lang, c.interval ? c.interval === 'month' : (options.monthly ?? false))
+      : t(c.label),
   }));
   const row = (r: Figure['rows'][number]): RenderedRow => ({
     key: r.key,
@@ -57,7 +59,11 @@ export function renderFigure(
     note: r.note ? t(r.note) : undefined,
     cells: r.cells.map((cell, i) => {
       const unit = figure.columns[i]?.unit ?? 'count';
-      return { text: cellText(cell, unit, words), value: valueOf(cell), state: cell.state, unit };
+      const labels = figure.columns[i]?.labels;
+      // A category is written as its name, never as its position in the list.
+      const text =
+        labels && cell.state === 'shown' ? t(labels[cell.value] ?? '') : cellText(cell, unit, words);
+      return { text, value: valueOf(cell), state: cell.state, unit };
     }),
   });
   const rendered: RenderedFigure = {
@@ -114,7 +120,7 @@ export function renderFigure(
           : {}),
       },
       bars,
-      spec.percent ? { max: 100 } : {},
+      spec.percent ? { max: 100 } : spec.max !== undefined ? { max: spec.max } : {},
     );
   });
   return rendered;

@@ -18,6 +18,7 @@ import { seedPlacesDemo } from '../../capabilities/places/places.demo.js';
 import { seedSuggestionsDemo } from '../../capabilities/suggestions/suggestions.demo.js';
 import { seedProgrammeDemo } from '../../capabilities/programme/programme.demo.js';
 import { seedForumsDemo } from '../../capabilities/forums/forums.demo.js';
+import { seedForumsInsightDemo } from '../../capabilities/forums/forums.insight.demo.js';
 import { seedWrittenLanguageDemo } from '../../capabilities/concerns/written-language.demo.js';
 import { seedInsightDemo } from '../../capabilities/insight/insight.seed.js';
 import { audit } from '../audit/audit.service.js';
@@ -257,6 +258,11 @@ export async function seedDemo(
     facilitator: staffRef('facilitator'),
     triage: staffRef('triage'),
     organisations: { council: created.organisations.council!, police: created.organisations.police! },
+  });
+  // Earlier meetings and members who answered the equality questions, for the dashboard's panels.
+  await seedForumsInsightDemo(services, {
+    partnershipId: created.id,
+    facilitator: staffRef('facilitator'),
   });
   // The directory caches partnerships; the new one must be served straight away.
   services.partnerships.refresh();
