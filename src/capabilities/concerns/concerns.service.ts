@@ -223,11 +223,7 @@ export function createConcernsService(
    * Stores a new concern inside the caller's transaction. Callers that hold other work in the same
    * transaction (the share flow deletes its draft) use this; everyone else uses create().
    */
-  async function createIn(
-    tx: Tx,
-    actor: Actor,
-    input: NewConcern,
-  ): Promise<CreatedConcern & { row: ConcernRow }> {
+  async function createIn(tx: Tx, actor: Actor, input: NewConcern): Promise<CreatedConcern> {
     const createdAt = input.createdAt ?? new Date();
     const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
     // Every channel arrives here, so the language of what was written is found once, for all of them.
@@ -261,7 +257,7 @@ export function createConcernsService(
       respondDueAt: due.respondDueAt,
     };
     const mail = (await options.mailForNewConcern?.(tx, facts)) ?? [];
-    const row = await concernsRepository.insertNew(
+    await concernsRepository.insertNew(
       tx,
       {
         ...facts,
@@ -317,7 +313,7 @@ export function createConcernsService(
         : undefined,
       mail,
     );
-    return { id: row.id, reference, trackingCode, urgent: urgency.urgent, row };
+    return { id, reference, trackingCode, urgent: urgency.urgent };
   }
 
   /**
@@ -359,14 +355,14 @@ export function createConcernsService(
   async function create(
     actor: Actor,
     input: NewConcern,
-    createOptions: { within?: (tx: Tx, row: ConcernRow) => Promise<void> } = {},
+    createOptions: { within?: (tx: Tx, created: CreatedConcern) => Promise<void> } = {},
   ): Promise<CreatedConcern> {
     // A clash among 8×10^14 references is vanishingly rare, but if one happens we draw again.
     for (let attempt = 0; ; attempt++) {
       try {
         return await db.tenant(actor.partnershipId, async (tx) => {
-          const { row, ...created } = await createIn(tx, actor, input);
-          if (createOptions.within) await createOptions.within(tx, row);
+          const created = await createIn(tx, actor, input);
+          if (createOptions.within) await createOptions.within(tx, created);
           return created;
         });
       } catch (err) {

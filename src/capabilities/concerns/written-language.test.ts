@@ -153,6 +153,29 @@ describe('detectWrittenLanguage: short, mixed and empty text', () => {
     expect(detect('😡😡😡 🚔', 'pl')).toEqual({ language: null, source: 'unknown' });
   });
 
+  it('settles plain English by its function words, and does not mistake neighbours for it', () => {
+    expect(
+      detect('The lift at the station has been out of order for a month and they have not fixed it.', 'en'),
+    ).toEqual({ language: 'en', source: 'library' });
+    expect(detect('Could there be a youth club near the shops on Friday evenings?', 'pl')).toEqual({
+      language: 'en',
+      source: 'library',
+    });
+    // Words these languages share with English spelling ("was", "will", "my", "to", "we") are not counted.
+    expect(
+      detect('Het was een lange nacht en we hebben de politie gebeld over het lawaai.', 'en').language,
+    ).toBe('nl');
+    expect(
+      detect('Was ist das? Ich will nicht, dass die Kinder hier spielen, es ist gefährlich.', 'en').language,
+    ).toBe('de');
+    expect(
+      detect(
+        'My to wiemy, ale sąsiad nie chce słuchać i dalej hałasuje po nocach, a dzieci nie mogą spać.',
+        'en',
+      ).language,
+    ).toBe('pl');
+  });
+
   it('gives near-ties to the page language (Portuguese and Spanish are close)', () => {
     const pt = 'Tenho medo de sair à noite porque há sempre homens bêbados na esquina.';
     expect(detect(pt, 'pt')).toEqual({ language: 'pt', source: 'library' });

@@ -272,30 +272,26 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
                 throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
               }
               const a = parsed.data;
-              const { row: _row, ...created } = await concerns.createIn(
-                tx,
-                publicActor(partnershipId, correlationId),
-                {
-                  kind: a.kind,
-                  topic: a.topic,
-                  description: a.description,
-                  areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
-                  placeDescription: a.placeDescription,
-                  whenText: a.whenText,
-                  affectedGroups: a.affectedGroups,
-                  forGroup: a.forGroup === 'yes',
-                  groupName: a.groupName,
-                  anonymous: a.contactMode === 'anonymous',
-                  contactName: a.contactName,
-                  contactEmail: a.contactEmail,
-                  contactPhone: a.contactPhone,
-                  preferredContact: a.preferredContact,
-                  consentToShare: a.consentToShare === 'yes',
-                  equality: a.equality,
-                  channel: 'web',
-                  language,
-                },
-              );
+              const created = await concerns.createIn(tx, publicActor(partnershipId, correlationId), {
+                kind: a.kind,
+                topic: a.topic,
+                description: a.description,
+                areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
+                placeDescription: a.placeDescription,
+                whenText: a.whenText,
+                affectedGroups: a.affectedGroups,
+                forGroup: a.forGroup === 'yes',
+                groupName: a.groupName,
+                anonymous: a.contactMode === 'anonymous',
+                contactName: a.contactName,
+                contactEmail: a.contactEmail,
+                contactPhone: a.contactPhone,
+                preferredContact: a.preferredContact,
+                consentToShare: a.consentToShare === 'yes',
+                equality: a.equality,
+                channel: 'web',
+                language,
+              });
               return { ok: true, created, answers: a } as const;
             },
           );

@@ -108,7 +108,7 @@ describe('prepared statements', () => {
     const p = placeholders('c', { id: 'x', topic: null, source: undefined });
     expect(p.shape).toBe('c(id,topic)');
     expect(p.values).toEqual({ c_id: 'x', c_topic: null });
-    expect(Object.keys(p.row)).toEqual(['id', 'topic']);
+    expect(Object.keys(p.slots())).toEqual(['id', 'topic']);
   });
 
   it('stores each new concern with its own values through the same statement', async () => {

@@ -40,21 +40,27 @@ export function preparedFor<P>(handle: object, shape: string, build: (name: stri
   return statement;
 }
 
-/** A row's values as placeholders named `<prefix>_<key>`, with the values that fill them. */
+/**
+ * A row's values as placeholders named `<prefix>_<key>`: the values that fill them, and the
+ * placeholders themselves, made only when a statement is built.
+ */
 export function placeholders<T extends Record<string, unknown>>(
   prefix: string,
   row: T,
-): { shape: string; row: { [K in keyof T]: Placeholder }; values: Record<string, unknown> } {
-  const keys = Object.keys(row).filter((k) => row[k] !== undefined);
+): { shape: string; values: Record<string, unknown>; slots: () => { [K in keyof T]: Placeholder } } {
+  const keys: string[] = [];
   const values: Record<string, unknown> = {};
-  const slots: Record<string, Placeholder> = {};
-  for (const key of keys) {
-    slots[key] = sql.placeholder(`${prefix}_${key}`);
+  for (const key in row) {
+    if (row[key] === undefined) continue;
+    keys.push(key);
     values[`${prefix}_${key}`] = row[key];
   }
   return {
     shape: `${prefix}(${keys.join(',')})`,
-    row: slots as { [K in keyof T]: Placeholder },
     values,
+    slots: () =>
+      Object.fromEntries(keys.map((key) => [key, sql.placeholder(`${prefix}_${key}`)])) as {
+        [K in keyof T]: Placeholder;
+      },
   };
 }
