@@ -111,7 +111,17 @@ describe('the engagement log on a phone', () => {
       label: 'Nene Community Voluntary Action (demo)',
     });
     await referral.getByLabel('What for').fill('Volunteer befriending for an isolated older resident');
-    await referral.getByLabel('Follow up by').fill('2099-01-10');
+    // Dates are GOV.UK date inputs: a month left out is named, and the link goes to its box.
+    const followUp = referral.getByRole('group', { name: /Follow up by/ });
+    await followUp.getByLabel('Day').fill('10');
+    await followUp.getByLabel('Year').fill('2099');
+    await page.getByRole('button', { name: 'Save engagement' }).click();
+    await check(page, 'log an engagement, follow-up date without a month', { expectErrors: true });
+    expect(await errorSummary(page)).toContain('Follow-up date must include a month');
+    await page.getByRole('link', { name: 'Follow-up date must include a month' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('referral1FollowUp-month');
+    await fitsTheScreen(page);
+    await page.keyboard.type('1');
 
     await page.getByRole('button', { name: 'Save engagement' }).click();
     await page.waitForLoadState('load');
@@ -149,6 +159,11 @@ describe('the engagement log on a phone', () => {
     await page.getByLabel('Area').selectOption({ label: 'Kingsthorpe' });
     await page.getByLabel('Place').fill('Kingsthorpe library coffee morning');
     await page.getByRole('group', { name: 'Type of engagement' }).getByLabel('Drop-in').check();
+    const when = page.getByRole('group', { name: 'Date', exact: true });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await when.getByLabel('Day').fill(String(yesterday.getDate()));
+    await when.getByLabel('Month').fill(String(yesterday.getMonth() + 1));
+    await when.getByLabel('Year').fill(String(yesterday.getFullYear()));
     await phone.setOffline(true);
     await page.getByRole('button', { name: 'Save engagement' }).click();
     await page.waitForLoadState('load').catch(() => undefined);
@@ -158,6 +173,9 @@ describe('the engagement log on a phone', () => {
     await check(page, 'log an engagement, draft restored');
     expect(await page.getByText('We filled in the engagement you had not sent yet.').isVisible()).toBe(true);
     expect(await page.getByLabel('Place').inputValue()).toBe('Kingsthorpe library coffee morning');
+    // The date's three boxes come back from the draft too.
+    expect(await when.getByLabel('Day').inputValue()).toBe(String(yesterday.getDate()));
+    expect(await when.getByLabel('Month').inputValue()).toBe(String(yesterday.getMonth() + 1));
     await page.getByRole('button', { name: 'Save engagement' }).click();
     await page.waitForLoadState('load');
     expect(await errorSummary(page)).toBeNull();
