@@ -6,6 +6,7 @@ import {
   type TestClient,
   type TestPartnership,
 } from '../../../test/helpers/app.js';
+import { dateFormFields } from '../../platform/forms/date-input.js';
 import { staffClient } from '../concerns/concerns.test-helpers.js';
 import { londonToday } from '../engagement/engagement.dates.js';
 import { addDays } from './tension.rules.js';
@@ -45,6 +46,16 @@ function report(p: TestPartnership, overrides: Record<string, string> = {}) {
   };
 }
 
+/** A report as the form sends it: each date in three boxes. */
+function asForm(r: Record<string, string>): Record<string, string> {
+  const { reportedOn, reviewDate, ...rest } = r;
+  return {
+    ...rest,
+    ...dateFormFields('reportedOn', reportedOn!),
+    ...dateFormFields('reviewDate', reviewDate!),
+  };
+}
+
 beforeAll(async () => {
   t = await buildTestApp();
   officer = await staffClient(t, t.a, 'cohesion');
@@ -61,7 +72,7 @@ describe('tension reports and escalation', () => {
   it('a medium report is saved without telling the leads', async () => {
     const page = await officer.get('/staff/tension/new');
     expect(page.statusCode).toBe(200);
-    const res = await officer.post('/staff/tension/new', report(t.a));
+    const res = await officer.post('/staff/tension/new', asForm(report(t.a)));
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toMatch(/^\/staff\/tension\/reports\/[0-9a-f-]{36}\?saved=yes$/);
     expect(await count(t.a, 'outbox', `purpose = 'tension.escalation'`)).toBe(0);
@@ -70,11 +81,13 @@ describe('tension reports and escalation', () => {
   it('a report raising the area to high emails every partnership lead at once', async () => {
     const res = await officer.post(
       '/staff/tension/new',
-      report(t.a, {
-        level: 'high',
-        category: 'planned_protest',
-        summary: 'A march is planned for Saturday.',
-      }),
+      asForm(
+        report(t.a, {
+          level: 'high',
+          category: 'planned_protest',
+          summary: 'A march is planned for Saturday.',
+        }),
+      ),
     );
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toMatch(/saved=escalated$/);
@@ -102,7 +115,7 @@ describe('tension reports and escalation', () => {
   });
 
   it('another high report in the same area and week does not tell them again; critical does', async () => {
-    await officer.post('/staff/tension/new', report(t.a, { level: 'high' }));
+    await officer.post('/staff/tension/new', asForm(report(t.a, { level: 'high' })));
     expect(await count(t.a, 'outbox', `purpose = 'tension.escalation'`)).toBe(1);
     const api = await officer.api('POST', '/api/v1/tension/reports', {
       ...report(t.a, { level: 'critical' }),
@@ -114,18 +127,27 @@ describe('tension reports and escalation', () => {
 
   it('stores nothing and says why on bad input', async () => {
     const before = await count(t.a, 'tension_reports');
-    const res = await officer.post(
-      '/staff/tension/new',
-      report(t.a, { level: '', summary: '', reviewDate: '2026-02-30' }),
-    );
+    const res = await officer.post('/staff/tension/new', {
+      ...asForm(report(t.a, { level: '', summary: '' })),
+      'reviewDate-day': '30',
+      'reviewDate-month': '2',
+      'reviewDate-year': '2026',
+      'reportedOn-year': '',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/<title>Error:/);
     expect(res.body).toContain('href="#level"');
     expect(res.body).toContain('href="#summary"');
-    expect(res.body).toContain('href="#reviewDate"');
-    const early = await officer.post('/staff/tension/new', report(t.a, { reviewDate: addDays(today, -1) }));
+    expect(res.body).toContain('<a href="#reviewDate-day">Review date must be a real date</a>');
+    expect(res.body).toContain('<a href="#reportedOn-year">Date of the report must include a year</a>');
+    const early = await officer.post(
+      '/staff/tension/new',
+      asForm(report(t.a, { reviewDate: addDays(today, -1) })),
+    );
     expect(early.statusCode).toBe(400);
-    expect(early.body).toContain('The review date must be on or after');
+    expect(early.body).toContain(
+      '<a href="#reviewDate-day">Review date must be the same as or after the date of the report</a>',
+    );
     const api = await officer.api('POST', '/api/v1/tension/reports', { ...report(t.a), level: 'extreme' });
     expect(api.statusCode).toBe(400);
     expect(await count(t.a, 'tension_reports')).toBe(before);
@@ -174,7 +196,7 @@ describe('who may see community tension', () => {
     const denied = [
       await fire.get('/staff/tension'),
       await fire.get('/staff/tension/new'),
-      await fire.post('/staff/tension/new', report(t.a, { level: 'critical' })),
+      await fire.post('/staff/tension/new', asForm(report(t.a, { level: 'critical' }))),
       await fire.get(`/staff/tension/reports/${one!.id}`),
       await fire.api('GET', '/api/v1/tension/picture'),
       await fire.api('GET', '/api/v1/tension/reports'),
@@ -233,7 +255,7 @@ describe('who may see community tension', () => {
     }
     // Nor can B report against A's area.
     const bOfficer = await staffClient(t, t.b, 'cohesion');
-    const res = await bOfficer.post('/staff/tension/new', report(t.b, { areaId: area(t.a, 1) }));
+    const res = await bOfficer.post('/staff/tension/new', asForm(report(t.b, { areaId: area(t.a, 1) })));
     expect(res.statusCode).toBe(400);
     expect(await count(t.b, 'tension_reports')).toBe(0);
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { staffActor } from '../../platform/auth/actor.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { parseForm } from '../../platform/forms.js';
+import { dateInputAnchor } from '../../platform/forms/date-input.js';
 import { paths } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
 import { londonToday } from '../engagement/engagement.dates.js';
@@ -81,7 +82,8 @@ export function tensionPages(app: FastifyInstance, services: Services) {
         outcome.problem
       ];
       const text = request.t(`tension.problems.${outcome.problem}`);
-      return rerender([{ href: `#${field}`, text }], { [field]: text });
+      const anchor = field === 'areaId' ? field : dateInputAnchor(field);
+      return rerender([{ href: `#${anchor}`, text }], { [field]: text });
     }
     return reply.redirect(
       paths.staff.tension.report(outcome.id, { saved: outcome.escalated ? 'escalated' : 'yes' }),

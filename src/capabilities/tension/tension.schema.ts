@@ -1,32 +1,33 @@
 import { z } from 'zod';
 import { optionalText, requiredText } from '../../platform/forms.js';
+import { requiredDateInput, withDateInputs } from '../../platform/forms/date-input.js';
 import { parseDay } from '../engagement/engagement.dates.js';
 import type { NewTensionReport } from './tension.service.js';
 import { TENSION_ASSESSMENTS, TENSION_CATEGORIES, TENSION_LEVELS, TENSION_SOURCES } from './vocabulary.js';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-const requiredDay = (required: string, invalid: string) =>
-  z
-    .string()
-    .optional()
-    .transform((s) => (s ?? '').trim())
-    .refine((s) => s !== '', required)
-    .refine((s) => s === '' || parseDay(s) !== undefined, invalid)
-    .transform((s) => parseDay(s) ?? s);
-
-/** The tension report form; messages are translation keys. */
-export const tensionForm = z.object({
-  areaId: z.string({ error: 'tension.errors.areaRequired' }).regex(GUID, 'tension.errors.areaRequired'),
-  reportedOn: requiredDay('tension.errors.dateRequired', 'tension.errors.dateInvalid'),
-  source: z.enum(TENSION_SOURCES, { error: 'tension.errors.sourceRequired' }),
-  category: z.enum(TENSION_CATEGORIES, { error: 'tension.errors.categoryRequired' }),
-  assessment: z.enum(TENSION_ASSESSMENTS, { error: 'tension.errors.assessmentRequired' }),
-  level: z.enum(TENSION_LEVELS, { error: 'tension.errors.levelRequired' }),
-  summary: requiredText(5000, 'tension.errors.summaryRequired', 'tension.errors.summaryTooLong'),
-  actions: optionalText(5000, 'tension.errors.actionsTooLong'),
-  reviewDate: requiredDay('tension.errors.reviewRequired', 'tension.errors.reviewInvalid'),
-});
+/** The tension report form; messages are translation keys. Dates are GOV.UK date inputs. */
+export const tensionForm = withDateInputs(
+  ['reportedOn', 'reviewDate'],
+  z.object({
+    areaId: z.string({ error: 'tension.errors.areaRequired' }).regex(GUID, 'tension.errors.areaRequired'),
+    reportedOn: requiredDateInput({
+      name: 'tension.errors.dateName',
+      required: 'tension.errors.dateRequired',
+    }),
+    source: z.enum(TENSION_SOURCES, { error: 'tension.errors.sourceRequired' }),
+    category: z.enum(TENSION_CATEGORIES, { error: 'tension.errors.categoryRequired' }),
+    assessment: z.enum(TENSION_ASSESSMENTS, { error: 'tension.errors.assessmentRequired' }),
+    level: z.enum(TENSION_LEVELS, { error: 'tension.errors.levelRequired' }),
+    summary: requiredText(5000, 'tension.errors.summaryRequired', 'tension.errors.summaryTooLong'),
+    actions: optionalText(5000, 'tension.errors.actionsTooLong'),
+    reviewDate: requiredDateInput({
+      name: 'tension.errors.reviewName',
+      required: 'tension.errors.reviewRequired',
+    }),
+  }),
+);
 
 export function reportFromForm(v: z.output<typeof tensionForm>): NewTensionReport {
   return { ...v };
