@@ -633,3 +633,27 @@ describe('editing and closing a report', () => {
     ).toBe(1);
   });
 });
+
+describe('the tension API documentation', () => {
+  it('documents editing and closing a report, with their schemas', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    type Operation = {
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+      responses: Record<string, unknown>;
+    };
+    const doc = JSON.parse(res.body) as { paths: Record<string, Record<string, Operation>> };
+    const one = doc.paths['/api/v1/tension/reports/{id}']!;
+    expect(Object.keys(one)).toEqual(expect.arrayContaining(['get', 'patch']));
+    expect(Object.keys(one.patch!.requestBody!.content['application/json']!.schema.properties!)).toEqual(
+      expect.arrayContaining(['version', 'level', 'reviewDate', 'actions']),
+    );
+    expect(Object.keys(one.patch!.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '409']));
+    const close = doc.paths['/api/v1/tension/reports/{id}/close']!.post!;
+    expect(Object.keys(close.requestBody!.content['application/json']!.schema.properties!)).toEqual([
+      'reason',
+      'note',
+      'mergedIntoId',
+    ]);
+  });
+});
