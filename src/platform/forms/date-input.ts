@@ -14,7 +14,7 @@ import type { Translate } from '../i18n/index.js';
  *   gathers the boxes into the field, which parses to yyyy-mm-dd;
  * - `parseForm` turns its issues into messages (the field's name fills `{name}`) and links each to the
  *   right box;
- * - the template: `govukDateInput(dateInput({ name: 'reviewDate', legend: …, values, error, t }))`
+ * - the template: `govukDateInput(dateInput({ name: 'reviewDate', legend: t(key), values, error, t }))`
  *   shows what was typed (or a yyyy-mm-dd value split into boxes) and highlights the wrong boxes.
  *
  * Messages are translation keys under `dateInput`, English only: staff pages use it today. A resident
@@ -222,7 +222,7 @@ export interface DateInputOptions {
 
 /**
  * Parameters for govuk-frontend's govukDateInput. Registered as the template global `dateInput`:
- * `{{ govukDateInput(dateInput({ name: "reviewDate", legend: t('…'), values: values, error: fe.reviewDate, t: t })) }}`.
+ * `{{ govukDateInput(dateInput({ name: "reviewDate", legend: t(key), values: values, error: fe.reviewDate, t: t })) }}`.
  */
 export function dateInputParams(options: DateInputOptions) {
   const id = options.id ?? options.name;
