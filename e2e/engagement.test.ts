@@ -8,7 +8,8 @@ import { axeViolations, launchBrowser, startHeard, type RunningHeard, unusedCode
  * The cohesion officer in the field, on a phone: the engagement log (two issues heard that become
  * concerns, one referral; a draft that survives a lost connection), the coverage view, and community
  * tension: a report at "high" tells the partnership leads, a police officer sees it, a fire service
- * officer is refused on the page and the API. axe checks every page.
+ * officer is refused on the page and the API; the officer edits a report up to "high" (the leads are
+ * told) and closes it, and it leaves this week's picture. axe checks every page.
  */
 let heard: RunningHeard;
 let browser: Browser;
@@ -111,7 +112,17 @@ describe('the engagement log on a phone', () => {
       label: 'Nene Community Voluntary Action (demo)',
     });
     await referral.getByLabel('What for').fill('Volunteer befriending for an isolated older resident');
-    await referral.getByLabel('Follow up by').fill('2099-01-10');
+    // Dates are GOV.UK date inputs: a month left out is named, and the link goes to its box.
+    const followUp = referral.getByRole('group', { name: /Follow up by/ });
+    await followUp.getByLabel('Day').fill('10');
+    await followUp.getByLabel('Year').fill('2099');
+    await page.getByRole('button', { name: 'Save engagement' }).click();
+    await check(page, 'log an engagement, follow-up date without a month', { expectErrors: true });
+    expect(await errorSummary(page)).toContain('Follow-up date must include a month');
+    await page.getByRole('link', { name: 'Follow-up date must include a month' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('referral1FollowUp-month');
+    await fitsTheScreen(page);
+    await page.keyboard.type('1');
 
     await page.getByRole('button', { name: 'Save engagement' }).click();
     await page.waitForLoadState('load');
@@ -125,6 +136,29 @@ describe('the engagement log on a phone', () => {
     expect(await page.getByRole('heading', { name: 'Nene Community Voluntary Action (demo)' }).count()).toBe(
       1,
     );
+
+    // The referral's own form: a follow-up date that cannot be right is refused on the page.
+    const referralForm = page.locator('form', { has: page.getByRole('button', { name: 'Update referral' }) });
+    await referralForm
+      .getByRole('group', { name: /Follow up by/ })
+      .getByLabel('Month')
+      .fill('13');
+    await referralForm.getByRole('button', { name: 'Update referral' }).click();
+    await check(page, 'engagement, referral date not real', { expectErrors: true });
+    await fitsTheScreen(page);
+    expect(await errorSummary(page)).toContain('Follow-up date must be a real date');
+    await page.getByRole('link', { name: 'Follow-up date must be a real date' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toMatch(
+      /^followUpDue-[0-9a-f-]{36}-month$/,
+    );
+    await referralForm
+      .getByRole('group', { name: /Follow up by/ })
+      .getByLabel('Month')
+      .fill('2');
+    await referralForm.getByRole('button', { name: 'Update referral' }).click();
+    await page.waitForURL(/\?updated=referral$/);
+    await check(page, 'engagement, referral updated');
+    expect(await page.getByText('Follow up by 10 February 2099').count()).toBe(1);
 
     const raised = await heard.db.system(async (tx) => {
       const result = await tx.execute(
@@ -149,6 +183,11 @@ describe('the engagement log on a phone', () => {
     await page.getByLabel('Area').selectOption({ label: 'Kingsthorpe' });
     await page.getByLabel('Place').fill('Kingsthorpe library coffee morning');
     await page.getByRole('group', { name: 'Type of engagement' }).getByLabel('Drop-in').check();
+    const when = page.getByRole('group', { name: 'Date', exact: true });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await when.getByLabel('Day').fill(String(yesterday.getDate()));
+    await when.getByLabel('Month').fill(String(yesterday.getMonth() + 1));
+    await when.getByLabel('Year').fill(String(yesterday.getFullYear()));
     await phone.setOffline(true);
     await page.getByRole('button', { name: 'Save engagement' }).click();
     await page.waitForLoadState('load').catch(() => undefined);
@@ -158,6 +197,9 @@ describe('the engagement log on a phone', () => {
     await check(page, 'log an engagement, draft restored');
     expect(await page.getByText('We filled in the engagement you had not sent yet.').isVisible()).toBe(true);
     expect(await page.getByLabel('Place').inputValue()).toBe('Kingsthorpe library coffee morning');
+    // The date's three boxes come back from the draft too.
+    expect(await when.getByLabel('Day').inputValue()).toBe(String(yesterday.getDate()));
+    expect(await when.getByLabel('Month').inputValue()).toBe(String(yesterday.getMonth() + 1));
     await page.getByRole('button', { name: 'Save engagement' }).click();
     await page.waitForLoadState('load');
     expect(await errorSummary(page)).toBeNull();
@@ -256,6 +298,106 @@ describe('community tension', () => {
     expect(api.status()).toBe(403);
     const reports = await fire.request.get(`${heard.baseUrl}/api/v1/tension/reports`);
     expect(reports.status()).toBe(403);
+  });
+
+  it('the cohesion officer edits a report: raising it to high tells the leads, and the edit is in its history', async () => {
+    await page.goto(`${heard.baseUrl}/staff/tension`);
+    await page.getByRole('link', { name: 'Castle: Online disinformation' }).click();
+    await check(page, 'tension report, Castle');
+    await page.getByRole('button', { name: 'Edit report' }).click();
+    await page.waitForURL(/\/staff\/tension\/reports\/[0-9a-f-]{36}\/edit$/);
+    await check(page, 'edit tension report');
+    await fitsTheScreen(page);
+    expect(await page.getByRole('group', { name: 'Level' }).getByLabel('Medium').isChecked()).toBe(true);
+
+    await page.getByRole('group', { name: 'Level' }).getByLabel('High').check();
+    const review = page.getByRole('group', { name: /Review date/ });
+    await review.getByLabel('Month').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await check(page, 'edit tension report, with errors', { expectErrors: true });
+    await fitsTheScreen(page);
+    expect(await errorSummary(page)).toContain('Review date must include a month');
+    await page.getByRole('link', { name: 'Review date must include a month' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reviewDate-month');
+    // What was chosen before the error is still chosen.
+    expect(await page.getByRole('group', { name: 'Level' }).getByLabel('High').isChecked()).toBe(true);
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000);
+    await page.keyboard.type(String(nextWeek.getMonth() + 1));
+    await review.getByLabel('Day').fill(String(nextWeek.getDate()));
+    await review.getByLabel('Year').fill(String(nextWeek.getFullYear()));
+    await page
+      .getByLabel('Actions taken or planned')
+      .fill('Police rebuttal shared; page admins asked to remove the post; patrols doubled this weekend.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(/\/staff\/tension\/reports\/[0-9a-f-]{36}\?saved=editedEscalated$/);
+    await check(page, 'tension report, edited');
+    await fitsTheScreen(page);
+    expect(await page.getByText('Changes saved. The partnership leads have been told').count()).toBe(1);
+    const history = page.locator('ol[aria-labelledby="history"]');
+    expect(await history.getByText('Level: Medium to High').count()).toBe(1);
+    expect(await history.getByText(/^Edited by /).count()).toBe(1);
+    expect(await history.getByText('Actions taken or planned changed').count()).toBe(1);
+
+    const mail = await heard.db.system((tx) =>
+      tx
+        .select({ subject: outbox.subject })
+        .from(outbox)
+        .where(and(eq(outbox.purpose, 'tension.escalation'))),
+    );
+    expect(mail.map((m) => m.subject)).toContain('Community tension: Castle raised to High');
+  });
+
+  it('closes the report: a reason and a note, and it is marked closed and leaves this week’s picture', async () => {
+    await page.getByRole('button', { name: 'Close report' }).click();
+    await page.waitForURL(/\/close$/);
+    await check(page, 'close tension report');
+    await fitsTheScreen(page);
+    await page.getByRole('button', { name: 'Close report' }).click();
+    await check(page, 'close tension report, with errors', { expectErrors: true });
+    expect(await errorSummary(page)).toContain('Choose why the report is being closed');
+    expect(await errorSummary(page)).toContain('Enter a note about why the report is being closed');
+
+    // "Merged" needs the report it was merged into; leaving it empty is an error linked to it.
+    const reason = page.getByRole('group', { name: 'Why is it being closed?' });
+    await reason.getByLabel('Merged into another report').check();
+    await page.getByLabel('Note').fill('The rumour was shown to be false and the post was taken down.');
+    await page.getByRole('button', { name: 'Close report' }).click();
+    await check(page, 'close tension report, no report chosen', { expectErrors: true });
+    expect(await errorSummary(page)).toContain('Choose the report it was merged into');
+    expect(await page.getByLabel('Note').inputValue()).toBe(
+      'The rumour was shown to be false and the post was taken down.',
+    );
+
+    await page.getByRole('link', { name: 'Choose the report it was merged into' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('mergedIntoId');
+    await reason.getByLabel('Resolved').check();
+    await page.getByRole('button', { name: 'Close report' }).click();
+    await page.waitForURL(/\?saved=closed$/);
+    await check(page, 'tension report, closed');
+    await fitsTheScreen(page);
+    expect(await page.getByText('Report closed.').count()).toBe(1);
+    expect(
+      await page.getByText('The rumour was shown to be false and the post was taken down.').count(),
+    ).toBe(2);
+    expect(await page.getByRole('button', { name: 'Edit report' }).count()).toBe(0);
+    expect(
+      await page
+        .locator('ol[aria-labelledby="history"]')
+        .getByText(/^Closed by /)
+        .count(),
+    ).toBe(1);
+
+    await page.goto(`${heard.baseUrl}/staff/tension`);
+    await check(page, 'tension picture, a report closed');
+    await fitsTheScreen(page);
+    // Castle is no longer high this week: the closed report stopped counting.
+    const castle = page.getByRole('row', { name: /Castle/ });
+    expect(await castle.getByText('High').count()).toBe(0);
+    expect(await castle.getByText('Falling').count()).toBe(1);
+    const listed = page.locator('li', {
+      has: page.getByRole('link', { name: 'Castle: Online disinformation' }),
+    });
+    expect(await listed.getByText('Closed', { exact: true }).count()).toBe(1);
   });
 
   it('no page had an accessibility violation', () => {

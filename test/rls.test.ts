@@ -128,6 +128,12 @@ async function populate(p: Partnership): Promise<void> {
     reviewDate: '2026-11-16',
   });
   expect(reported.ok).toBe(true);
+  // A report's history: an edit and its closure.
+  if (!reported.ok) throw new Error('tension report failed');
+  expect((await services.tension.edit(cohesion, reported.id, { level: 'medium' })).ok).toBe(true);
+  expect(
+    (await services.tension.close(cohesion, reported.id, { reason: 'resolved', note: 'Calm again' })).ok,
+  ).toBe(true);
   // Places: a boundary import and an area's boundary; suggestions: a model and a concern's suggestion.
   const admin = {
     partnershipId: p.id,

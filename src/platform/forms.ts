@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldIssueParams } from './forms/date-input.js';
 import type { Translate } from './i18n/index.js';
 
 /** A field's error, shaped for govuk-frontend: the summary links to `href`, the field shows `text`. */
@@ -12,7 +13,9 @@ export type FormResult<T> =
 
 /**
  * Parses a submitted form with zod. Issue messages are translation keys; each error links to the
- * field's id (the field name, or `<name>-<first option>` style ids passed in `ids`).
+ * field's id (the field name, or `<name>-<first option>` style ids passed in `ids`). A custom issue
+ * may carry FieldIssueParams: variables for its message, and the part of the field to link to (a
+ * date input's box: `#<id>-month`).
  */
 export function parseForm<S extends z.ZodType>(
   schema: S,
@@ -27,9 +30,12 @@ export function parseForm<S extends z.ZodType>(
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? 'form');
     if (byField[field]) continue;
-    const text = t(issue.message.includes('.') ? issue.message : 'common.invalid');
+    const params: FieldIssueParams = issue.code === 'custom' ? (issue.params ?? {}) : {};
+    const vars = Object.fromEntries(Object.entries(params.keyVars ?? {}).map(([k, key]) => [k, t(key)]));
+    const text = t(issue.message.includes('.') ? issue.message : 'common.invalid', vars);
     byField[field] = text;
-    errors.push({ href: `#${ids[field] ?? field}`, text });
+    const id = ids[field] ?? field;
+    errors.push({ href: `#${params.part ? `${id}-${params.part}` : id}`, text });
   }
   return { ok: false, errors, byField };
 }

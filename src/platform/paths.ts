@@ -110,6 +110,8 @@ export const paths = {
       new: () => '/staff/tension/new',
       report: (id: string, query?: Record<string, string | undefined>) =>
         withQuery(`/staff/tension/reports/${enc(id)}`, query),
+      edit: (id: string) => `/staff/tension/reports/${enc(id)}/edit`,
+      close: (id: string) => `/staff/tension/reports/${enc(id)}/close`,
     },
   },
   /** Partnership insight: dashboard, equality monitoring, population figures, exports. */
@@ -203,6 +205,7 @@ export const paths = {
     tensionPicture: () => '/api/v1/tension/picture',
     tensionReports: () => '/api/v1/tension/reports',
     tensionReport: (id: string) => `/api/v1/tension/reports/${enc(id)}`,
+    tensionReportClose: (id: string) => `/api/v1/tension/reports/${enc(id)}/close`,
     resettlement: {
       caseload: () => '/api/v1/resettlement/caseload',
       households: () => '/api/v1/resettlement/households',

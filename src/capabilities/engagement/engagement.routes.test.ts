@@ -7,6 +7,7 @@ import {
   type TestClient,
   type TestPartnership,
 } from '../../../test/helpers/app.js';
+import { dateFormFields } from '../../platform/forms/date-input.js';
 import { createConcern, staffClient } from '../concerns/concerns.test-helpers.js';
 import { addDays } from '../tension/tension.rules.js';
 import { londonToday } from './engagement.dates.js';
@@ -37,7 +38,7 @@ function form(p: TestPartnership, overrides: Record<string, string | string[]> =
   return {
     idempotencyKey: randomUUID(),
     // Yesterday, so a time of day is never in the future whenever the test runs.
-    occurredDate: addDays(londonToday(), -1),
+    ...dateFormFields('occurredDate', addDays(londonToday(), -1)),
     occurredTime: '10:30',
     areaId: area(p, 1),
     place: 'Spencer Parade shops',
@@ -54,8 +55,8 @@ function form(p: TestPartnership, overrides: Record<string, string | string[]> =
     issue2Topic: 'idea',
     referral1Organisation: p.organisations.voluntary!,
     referral1Reason: 'Family struggling with heating costs',
-    referral1FollowUp: '2099-01-15',
-    followUpDue: '2099-01-20',
+    ...dateFormFields('referral1FollowUp', '2099-01-15'),
+    ...dateFormFields('followUpDue', '2099-01-20'),
     followUpNote: 'Go back with the noticeboard plan',
     ...overrides,
   };
@@ -80,6 +81,14 @@ describe('logging an engagement', () => {
     expect(key(two.body)).not.toBe(key(one.body));
     expect(one.body).toContain('data-heard-draft="fresh"');
     expect(one.body).toContain('src="/staff/engagements/draft.js"');
+    // Dates are GOV.UK date inputs: day, month and year boxes, today's date filled in.
+    const [year, month, day] = londonToday().split('-').map(Number);
+    expect(one.body).toContain(`id="occurredDate-day" name="occurredDate-day" type="text" value="${day}"`);
+    expect(one.body).toContain(`name="occurredDate-month" type="text" value="${month}"`);
+    expect(one.body).toContain(`name="occurredDate-year" type="text" value="${year}"`);
+    expect(one.body).toContain('name="referral1FollowUp-day" type="text" value=""');
+    expect(one.body).toContain('name="followUpDue-year"');
+    expect(one.body).not.toContain('type="date"');
   });
 
   it('saves the engagement, raises the issues as a concern and a suggestion, and records the referral', async () => {
@@ -151,14 +160,30 @@ describe('logging an engagement', () => {
     const before = [await count(t.a, 'engagements'), await count(t.a, 'concerns')];
     const res = await officer.post(
       '/staff/engagements/new',
-      form(t.a, { place: '', issue2Outcome: '', referral1Reason: '', occurredDate: '31/02/2026' }),
+      form(t.a, {
+        place: '',
+        issue2Outcome: '',
+        referral1Reason: '',
+        ...dateFormFields('occurredDate', '2026-02-28'),
+        'occurredDate-day': '31',
+        'followUpDue-month': '',
+      }),
     );
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/<title>Error:/);
     expect(res.body).toContain('href="#place"');
     expect(res.body).toContain('href="#issue2Outcome"');
     expect(res.body).toContain('href="#referral1Reason"');
-    expect(res.body).toContain('Enter a real date');
+    // The GOV.UK messages for a date, linking to the first box to fix.
+    expect(res.body).toContain('<a href="#occurredDate-day">Date of the engagement must be a real date</a>');
+    expect(res.body).toContain('<a href="#followUpDue-month">Follow-up visit date must include a month</a>');
+    // Only the empty month box is highlighted, and what was typed in the others comes back.
+    expect(res.body).toMatch(
+      /class="govuk-input govuk-date-input__input govuk-input--width-2 govuk-input--error" id="followUpDue-month"/,
+    );
+    expect(res.body).toMatch(
+      /class="govuk-input govuk-date-input__input govuk-input--width-2" id="followUpDue-day" name="followUpDue-day" type="text" value="20"/,
+    );
     expect(res.body).toContain('data-heard-draft="errors"');
     // What was typed comes back, so nothing is lost.
     expect(res.body).toContain('Young people gathering at the underpass');
@@ -203,9 +228,16 @@ describe('logging an engagement', () => {
   });
 
   it('refuses a date in the future', async () => {
-    const res = await officer.post('/staff/engagements/new', form(t.a, { occurredDate: '2099-01-01' }));
+    const before = await count(t.a, 'engagements');
+    const res = await officer.post(
+      '/staff/engagements/new',
+      form(t.a, dateFormFields('occurredDate', '2099-01-01')),
+    );
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('cannot be in the future');
+    expect(res.body).toContain(
+      '<a href="#occurredDate-day">Date of the engagement must be today or in the past</a>',
+    );
+    expect(await count(t.a, 'engagements')).toBe(before);
   });
 
   it('updates a referral and marks a follow-up done', async () => {
@@ -216,15 +248,57 @@ describe('logging an engagement', () => {
         tx.execute(sql`select id from engagement_referrals where engagement_id = ${id}`),
       ),
     );
-    await officer.get(res.headers.location as string);
-    const update = await officer.post(`/staff/engagements/${id}/referrals/${referral!.id}`, {
+    const shown = await officer.get(res.headers.location as string);
+    // The referral's own form shows its follow-up date in three boxes, with ids unique on the page.
+    expect(shown.body).toContain(
+      `id="followUpDue-${referral!.id}-day" name="followUpDue-day" type="text" value="15"`,
+    );
+    const url = `/staff/engagements/${id}/referrals/${referral!.id}`;
+
+    // A date that cannot be right: the page again, saying why, and nothing changed.
+    const bad = await officer.post(url, {
+      status: 'accepted',
+      'followUpDue-day': '12',
+      'followUpDue-month': '14',
+      'followUpDue-year': '2099',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/<title>Error:/);
+    expect(bad.body).toContain(
+      `<a href="#followUpDue-${referral!.id}-month">Follow-up date must be a real date</a>`,
+    );
+    expect(bad.body).toContain(
+      `id="followUpDue-${referral!.id}-month" name="followUpDue-month" type="text" value="14"`,
+    );
+    expect(await count(t.a, 'engagement_referrals', `id = '${referral!.id}' and status = 'open'`)).toBe(1);
+
+    const moved = await officer.post(url, {
+      status: 'accepted',
+      ...dateFormFields('followUpDue', '2099-03-04'),
+    });
+    expect(moved.statusCode).toBe(302);
+    expect(
+      await count(
+        t.a,
+        'engagement_referrals',
+        `id = '${referral!.id}' and status = 'accepted' and follow_up_due = '2099-03-04'`,
+      ),
+    ).toBe(1);
+    // Emptying the boxes clears the follow-up date.
+    const update = await officer.post(url, {
       status: 'completed',
-      followUpDue: '',
+      'followUpDue-day': '',
+      'followUpDue-month': '',
+      'followUpDue-year': '',
     });
     expect(update.statusCode).toBe(302);
-    expect(await count(t.a, 'engagement_referrals', `id = '${referral!.id}' and status = 'completed'`)).toBe(
-      1,
-    );
+    expect(
+      await count(
+        t.a,
+        'engagement_referrals',
+        `id = '${referral!.id}' and status = 'completed' and follow_up_due is null`,
+      ),
+    ).toBe(1);
     const done = await officer.post(`/staff/engagements/${id}/follow-up-done`);
     expect(done.statusCode).toBe(302);
     expect(await count(t.a, 'engagements', `id = '${id}' and follow_up_done_at is not null`)).toBe(1);

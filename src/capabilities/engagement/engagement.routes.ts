@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffActor } from '../../platform/auth/actor.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
-import { parseForm } from '../../platform/forms.js';
+import { parseForm, type FieldError } from '../../platform/forms.js';
+import { dateInputAnchor } from '../../platform/forms/date-input.js';
 import { paths } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
 import { formatReference } from '../concerns/reference.js';
@@ -31,6 +32,13 @@ const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static')
 const DRAFT_SCRIPT = readFileSync(path.join(STATIC, 'draft.js'), 'utf8');
 /** Also used by the tension pages, whose tables scroll the same way on a phone. */
 const STYLESHEET = readFileSync(path.join(STATIC, 'engagement.css'), 'utf8');
+
+interface ReferralErrors {
+  referralId: string;
+  values: Record<string, string>;
+  errors: FieldError[];
+  byField: Record<string, string>;
+}
 
 export function engagementPages(app: FastifyInstance, services: Services) {
   const actor = (request: FastifyRequest) => staffActor(request.staff!, request.correlationId);
@@ -109,7 +117,9 @@ export function engagementPages(app: FastifyInstance, services: Services) {
         if (outcome.problem === 'forbidden') return reply.sendError('forbidden');
         const field = outcome.field ?? 'areaId';
         const text = request.t(`engagement.problems.${outcome.problem}`);
-        return rerender([{ href: `#${field}`, text }], { [field]: text });
+        // A date is three boxes: the link goes to the first.
+        const anchor = field === 'occurredDate' ? dateInputAnchor(field) : field;
+        return rerender([{ href: `#${anchor}`, text }], { [field]: text });
       }
       return reply.redirect(
         paths.staff.engagement.show(outcome.id, { saved: outcome.replayed ? 'again' : 'yes' }),
@@ -137,26 +147,45 @@ export function engagementPages(app: FastifyInstance, services: Services) {
     },
   );
 
+  /** One engagement; with a referral's rejected update (400), that referral's form shows its errors. */
+  async function renderShow(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { saved?: string; referralErrors?: ReferralErrors } = {},
+  ) {
+    const result = await services.engagement.detail(actor(request), id);
+    if (!result.ok) return reply.sendError(result.problem === 'forbidden' ? 'forbidden' : 'notFound');
+    const rejected = extra.referralErrors;
+    return reply.view('engagement/views/show.njk', {
+      pageTitle: request.t('engagement.show.title'),
+      ...result,
+      issues: result.issues.map((i) => ({
+        ...i,
+        reference: i.concernReference ? formatReference(i.concernReference) : undefined,
+      })),
+      referrals: result.referrals.map((r) => ({
+        ...r,
+        // The referral's form shows what was sent when it was refused, else the saved values.
+        values: rejected?.referralId === r.id ? rejected.values : { followUpDue: r.followUpDue ?? '' },
+        formStatus: rejected?.referralId === r.id ? (rejected.values.status ?? r.status) : r.status,
+        fieldErrors: rejected?.referralId === r.id ? rejected.byField : {},
+      })),
+      errors: rejected?.errors,
+      statuses: REFERRAL_STATUSES,
+      saved: extra.saved === 'yes' || extra.saved === 'again' ? extra.saved : undefined,
+      today: londonToday(),
+    });
+  }
+
   app.get(
     route(paths.staff.engagement.show(ID)),
     { preHandler: requireStaff('engagement.view') },
     async (request, reply) => {
       const { id } = request.params as { id: string };
       if (!GUID.test(id)) return reply.sendError('notFound');
-      const result = await services.engagement.detail(actor(request), id);
-      if (!result.ok) return reply.sendError(result.problem === 'forbidden' ? 'forbidden' : 'notFound');
       const saved = (request.query as { saved?: string } | undefined)?.saved;
-      return reply.view('engagement/views/show.njk', {
-        pageTitle: request.t('engagement.show.title'),
-        ...result,
-        issues: result.issues.map((i) => ({
-          ...i,
-          reference: i.concernReference ? formatReference(i.concernReference) : undefined,
-        })),
-        statuses: REFERRAL_STATUSES,
-        saved: saved === 'yes' || saved === 'again' ? saved : undefined,
-        today: londonToday(),
-      });
+      return renderShow(request, reply, id, { saved });
     },
   );
 
@@ -166,8 +195,16 @@ export function engagementPages(app: FastifyInstance, services: Services) {
     async (request, reply) => {
       const { id, referralId } = request.params as { id: string; referralId: string };
       if (!GUID.test(id) || !GUID.test(referralId)) return reply.sendError('notFound');
-      const parsed = parseForm(referralForm, request.body ?? {}, request.t);
-      if (!parsed.ok) return reply.sendError('badRequest', parsed.errors.map((e) => e.text).join(' '));
+      const body = (request.body ?? {}) as Record<string, string>;
+      // Each referral has its own form on the page, so its fields' ids carry the referral's id.
+      const ids = { status: `status-${referralId}`, followUpDue: `followUpDue-${referralId}` };
+      const parsed = parseForm(referralForm, body, request.t, ids);
+      if (!parsed.ok) {
+        reply.code(400);
+        return renderShow(request, reply, id, {
+          referralErrors: { referralId, values: body, errors: parsed.errors, byField: parsed.byField },
+        });
+      }
       const outcome = await services.engagement.updateReferral(actor(request), id, referralId, parsed.value);
       if (!outcome.ok) return reply.sendError(outcome.problem === 'forbidden' ? 'forbidden' : 'notFound');
       return reply.redirect(paths.staff.engagement.show(id, { updated: 'referral' }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkboxList, optionalText, requiredText } from '../../platform/forms.js';
+import { optionalDateInput, requiredDateInput, withDateInputs } from '../../platform/forms/date-input.js';
 import { TOPICS, type Topic } from '../concerns/vocabulary.js';
 import { parseDay, parseTime } from './engagement.dates.js';
 import type { NewEngagement } from './engagement.service.js';
@@ -22,112 +23,107 @@ const guid = z.string().regex(GUID, 'Must be a UUID');
 const KEY = /^[A-Za-z0-9_-]{8,100}$/;
 const text = (s: string | undefined) => (s ?? '').replace(/\r\n/g, '\n').trim();
 
-const optionalDay = (message: string) =>
-  z
-    .string()
-    .optional()
-    .transform(text)
-    .transform((s, ctx) => {
-      if (s === '') return undefined;
-      const day = parseDay(s);
-      if (!day) ctx.addIssue({ code: 'custom', message });
-      return day;
-    });
-
 const slotField = z.string().optional().transform(text);
 
+/** A referral's follow-up date, in each referral slot. */
+const referralFollowUp = (i: number) => `referral${i}FollowUp`;
+const REFERRAL_FOLLOW_UPS = Array.from({ length: REFERRAL_SLOTS }, (_, i) => referralFollowUp(i + 1));
+
 function slotShape() {
-  const shape: Record<string, typeof slotField> = {};
+  const shape: Record<string, z.ZodType<string | undefined>> = {};
   for (let i = 1; i <= ISSUE_SLOTS; i++)
     for (const f of ['Summary', 'Outcome', 'Topic', 'Reference']) shape[`issue${i}${f}`] = slotField;
-  for (let i = 1; i <= REFERRAL_SLOTS; i++)
-    for (const f of ['Organisation', 'Service', 'Reason', 'FollowUp']) shape[`referral${i}${f}`] = slotField;
+  for (let i = 1; i <= REFERRAL_SLOTS; i++) {
+    for (const f of ['Organisation', 'Service', 'Reason']) shape[`referral${i}${f}`] = slotField;
+    shape[referralFollowUp(i)] = optionalDateInput({ name: 'engagement.errors.followUpName' });
+  }
   return shape;
 }
 
-export const engagementForm = z
-  .object({
-    idempotencyKey: z
-      .string({ error: 'engagement.errors.keyMissing' })
-      .regex(KEY, 'engagement.errors.keyMissing'),
-    occurredDate: z
-      .string()
-      .optional()
-      .transform(text)
-      .refine((s) => s !== '', 'engagement.errors.dateRequired')
-      .refine((s) => s === '' || parseDay(s) !== undefined, 'engagement.errors.dateInvalid'),
-    occurredTime: z
-      .string()
-      .optional()
-      .transform(text)
-      .refine((s) => s === '' || parseTime(s) !== undefined, 'engagement.errors.timeInvalid'),
-    areaId: z
-      .string({ error: 'engagement.errors.areaRequired' })
-      .regex(GUID, 'engagement.errors.areaRequired'),
-    place: requiredText(200, 'engagement.errors.placeRequired', 'engagement.errors.placeTooLong'),
-    type: z.enum(ENGAGEMENT_TYPES, { error: 'engagement.errors.typeRequired' }),
-    groupsMet: optionalText(1000, 'engagement.errors.groupsTooLong'),
-    peopleEstimate: z
-      .string()
-      .optional()
-      .transform(text)
-      .refine(
-        (s) => s === '' || (/^\d{1,6}$/.test(s) && Number(s) <= 100000),
-        'engagement.errors.peopleInvalid',
-      )
-      .transform((s) => (s === '' ? undefined : Number(s))),
-    languages: checkboxList.pipe(z.array(z.enum(COMMON_LANGUAGES, 'engagement.errors.languageInvalid'))),
-    languagesOther: optionalText(200, 'engagement.errors.languagesOtherTooLong'),
-    notes: optionalText(5000, 'engagement.errors.notesTooLong'),
-    followUpDue: optionalDay('engagement.errors.followUpInvalid'),
-    followUpNote: optionalText(500, 'engagement.errors.followUpNoteTooLong'),
-    ...slotShape(),
-  })
-  .superRefine((v, ctx) => {
-    const at = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    const f = v as unknown as Record<string, string>;
-    for (let i = 1; i <= ISSUE_SLOTS; i++) {
-      const summary = f[`issue${i}Summary`]!;
-      const outcome = f[`issue${i}Outcome`]!;
-      const topic = f[`issue${i}Topic`]!;
-      const reference = f[`issue${i}Reference`]!;
-      if (summary === '') {
-        if (reference !== '') at(`issue${i}Summary`, 'engagement.errors.issueSummaryRequired');
-        continue;
+/** Dates are GOV.UK date inputs: three boxes each (platform/forms/date-input.ts). */
+export const engagementForm = withDateInputs(
+  ['occurredDate', 'followUpDue', ...REFERRAL_FOLLOW_UPS],
+  z
+    .object({
+      idempotencyKey: z
+        .string({ error: 'engagement.errors.keyMissing' })
+        .regex(KEY, 'engagement.errors.keyMissing'),
+      occurredDate: requiredDateInput({
+        name: 'engagement.errors.dateName',
+        required: 'engagement.errors.dateRequired',
+      }),
+      occurredTime: z
+        .string()
+        .optional()
+        .transform(text)
+        .refine((s) => s === '' || parseTime(s) !== undefined, 'engagement.errors.timeInvalid'),
+      areaId: z
+        .string({ error: 'engagement.errors.areaRequired' })
+        .regex(GUID, 'engagement.errors.areaRequired'),
+      place: requiredText(200, 'engagement.errors.placeRequired', 'engagement.errors.placeTooLong'),
+      type: z.enum(ENGAGEMENT_TYPES, { error: 'engagement.errors.typeRequired' }),
+      groupsMet: optionalText(1000, 'engagement.errors.groupsTooLong'),
+      peopleEstimate: z
+        .string()
+        .optional()
+        .transform(text)
+        .refine(
+          (s) => s === '' || (/^\d{1,6}$/.test(s) && Number(s) <= 100000),
+          'engagement.errors.peopleInvalid',
+        )
+        .transform((s) => (s === '' ? undefined : Number(s))),
+      languages: checkboxList.pipe(z.array(z.enum(COMMON_LANGUAGES, 'engagement.errors.languageInvalid'))),
+      languagesOther: optionalText(200, 'engagement.errors.languagesOtherTooLong'),
+      notes: optionalText(5000, 'engagement.errors.notesTooLong'),
+      followUpDue: optionalDateInput({ name: 'engagement.errors.followUpVisitName' }),
+      followUpNote: optionalText(500, 'engagement.errors.followUpNoteTooLong'),
+      ...slotShape(),
+    })
+    .superRefine((v, ctx) => {
+      const at = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+      const f = v as unknown as Record<string, string | undefined>;
+      for (let i = 1; i <= ISSUE_SLOTS; i++) {
+        const summary = f[`issue${i}Summary`]!;
+        const outcome = f[`issue${i}Outcome`]!;
+        const topic = f[`issue${i}Topic`]!;
+        const reference = f[`issue${i}Reference`]!;
+        if (summary === '') {
+          if (reference !== '') at(`issue${i}Summary`, 'engagement.errors.issueSummaryRequired');
+          continue;
+        }
+        if (summary.length > 5000) at(`issue${i}Summary`, 'engagement.errors.issueSummaryTooLong');
+        if (!(ISSUE_OUTCOMES as readonly string[]).includes(outcome))
+          at(`issue${i}Outcome`, 'engagement.errors.issueOutcomeRequired');
+        if (
+          (outcome === 'concern' || outcome === 'suggestion') &&
+          !(TOPICS as readonly string[]).includes(topic)
+        )
+          at(`issue${i}Topic`, 'engagement.errors.issueTopicRequired');
+        if (outcome === 'linked' && reference === '')
+          at(`issue${i}Reference`, 'engagement.errors.issueReferenceRequired');
       }
-      if (summary.length > 5000) at(`issue${i}Summary`, 'engagement.errors.issueSummaryTooLong');
-      if (!(ISSUE_OUTCOMES as readonly string[]).includes(outcome))
-        at(`issue${i}Outcome`, 'engagement.errors.issueOutcomeRequired');
-      if (
-        (outcome === 'concern' || outcome === 'suggestion') &&
-        !(TOPICS as readonly string[]).includes(topic)
-      )
-        at(`issue${i}Topic`, 'engagement.errors.issueTopicRequired');
-      if (outcome === 'linked' && reference === '')
-        at(`issue${i}Reference`, 'engagement.errors.issueReferenceRequired');
-    }
-    for (let i = 1; i <= REFERRAL_SLOTS; i++) {
-      const organisation = f[`referral${i}Organisation`]!;
-      const service = f[`referral${i}Service`]!;
-      const reason = f[`referral${i}Reason`]!;
-      const followUp = f[`referral${i}FollowUp`]!;
-      if (organisation === '' && service === '' && reason === '' && followUp === '') continue;
-      if (organisation !== '' && !GUID.test(organisation))
-        at(`referral${i}Organisation`, 'engagement.errors.referralOrganisationInvalid');
-      if (organisation === '' && service === '')
-        at(`referral${i}Organisation`, 'engagement.errors.referralToRequired');
-      if (service.length > 200) at(`referral${i}Service`, 'engagement.errors.referralServiceTooLong');
-      if (reason === '') at(`referral${i}Reason`, 'engagement.errors.referralReasonRequired');
-      if (reason.length > 2000) at(`referral${i}Reason`, 'engagement.errors.referralReasonTooLong');
-      if (followUp !== '' && !parseDay(followUp))
-        at(`referral${i}FollowUp`, 'engagement.errors.followUpInvalid');
-    }
-  });
+      for (let i = 1; i <= REFERRAL_SLOTS; i++) {
+        const organisation = f[`referral${i}Organisation`]!;
+        const service = f[`referral${i}Service`]!;
+        const reason = f[`referral${i}Reason`]!;
+        // A follow-up date typed but not readable is not undefined here, so its slot is in use.
+        const followUp = f[referralFollowUp(i)];
+        if (organisation === '' && service === '' && reason === '' && followUp === undefined) continue;
+        if (organisation !== '' && !GUID.test(organisation))
+          at(`referral${i}Organisation`, 'engagement.errors.referralOrganisationInvalid');
+        if (organisation === '' && service === '')
+          at(`referral${i}Organisation`, 'engagement.errors.referralToRequired');
+        if (service.length > 200) at(`referral${i}Service`, 'engagement.errors.referralServiceTooLong');
+        if (reason === '') at(`referral${i}Reason`, 'engagement.errors.referralReasonRequired');
+        if (reason.length > 2000) at(`referral${i}Reason`, 'engagement.errors.referralReasonTooLong');
+      }
+    }),
+);
 export type EngagementForm = z.output<typeof engagementForm>;
 
 /** The service's input from a valid form. */
 export function engagementFromForm(v: EngagementForm): NewEngagement {
-  const f = v as unknown as Record<string, string>;
+  const f = v as unknown as Record<string, string | undefined>;
   const issues: NewEngagement['issues'] = [];
   for (let i = 1; i <= ISSUE_SLOTS; i++) {
     const summary = f[`issue${i}Summary`]!;
@@ -146,13 +142,13 @@ export function engagementFromForm(v: EngagementForm): NewEngagement {
     const organisationId = f[`referral${i}Organisation`]!;
     const serviceName = f[`referral${i}Service`]!;
     const reason = f[`referral${i}Reason`]!;
-    const followUp = f[`referral${i}FollowUp`]!;
-    if (organisationId === '' && serviceName === '' && reason === '' && followUp === '') continue;
+    const followUp = f[referralFollowUp(i)];
+    if (organisationId === '' && serviceName === '' && reason === '' && followUp === undefined) continue;
     referrals.push({
       organisationId: organisationId || undefined,
       serviceName: serviceName || undefined,
       reason,
-      followUpDue: followUp ? parseDay(followUp) : undefined,
+      followUpDue: followUp,
       field: `referral${i}Organisation`,
     });
   }
@@ -162,7 +158,7 @@ export function engagementFromForm(v: EngagementForm): NewEngagement {
     .filter((s) => s !== '');
   return {
     idempotencyKey: v.idempotencyKey,
-    occurredDay: parseDay(v.occurredDate)!,
+    occurredDay: v.occurredDate,
     occurredTime: v.occurredTime ? parseTime(v.occurredTime) : undefined,
     areaId: v.areaId,
     place: v.place,
@@ -178,10 +174,14 @@ export function engagementFromForm(v: EngagementForm): NewEngagement {
   };
 }
 
-export const referralForm = z.object({
-  status: z.enum(REFERRAL_STATUSES, { error: 'engagement.errors.referralStatusRequired' }),
-  followUpDue: optionalDay('engagement.errors.followUpInvalid'),
-});
+/** A referral's status and follow-up date; an empty date clears it. */
+export const referralForm = withDateInputs(
+  ['followUpDue'],
+  z.object({
+    status: z.enum(REFERRAL_STATUSES, { error: 'engagement.errors.referralStatusRequired' }),
+    followUpDue: optionalDateInput({ name: 'engagement.errors.followUpName' }).transform((d) => d ?? null),
+  }),
+);
 
 export const coverageQuery = z.object({
   weeks: z.coerce.number().int().min(1).max(104).catch(8),

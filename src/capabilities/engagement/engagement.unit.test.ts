@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseForm } from '../../platform/forms.js';
+import { dateFormFields } from '../../platform/forms/date-input.js';
 import { areasWithoutContact, coverageByArea, coverageByType, recentMonths } from './engagement.coverage.js';
 import { londonInstant, londonMonth, londonToday, parseDay, parseTime } from './engagement.dates.js';
 import { engagementForm, engagementFromForm } from './engagement.schema.js';
@@ -68,7 +69,7 @@ describe('coverage', () => {
 describe('the engagement form', () => {
   const base = {
     idempotencyKey: '0b6c1f4e-3d7a-4b8e-9f2a-1c2d3e4f5a6b',
-    occurredDate: '2026-11-30',
+    ...dateFormFields('occurredDate', '2026-11-30'),
     areaId: '0b6c1f4e-3d7a-4b8e-9f2a-1c2d3e4f5a6b',
     place: 'Market Square',
     type: 'community_event',
@@ -88,7 +89,9 @@ describe('the engagement form', () => {
         issue3Topic: 'hate_harassment',
         referral2Service: 'Food bank',
         referral2Reason: 'No food until payday',
-        referral2FollowUp: '10/12/2026',
+        'referral2FollowUp-day': '10',
+        'referral2FollowUp-month': 'Dec',
+        'referral2FollowUp-year': '2026',
       },
       t,
     );
@@ -133,18 +136,49 @@ describe('the engagement form', () => {
         issue3Summary: 'Linked',
         issue3Outcome: 'linked',
         issue4Reference: 'ABCD-EFGH-JKM',
-        referral1FollowUp: '2026-12-01',
+        ...dateFormFields('referral1FollowUp', '2026-12-01'),
+        'referral2FollowUp-day': '31',
+        'referral2FollowUp-month': '2',
+        'referral2FollowUp-year': '2026',
+        'followUpDue-day': '3',
+        'followUpDue-year': '2026',
       },
       t,
     );
     expect(parsed.ok).toBe(false);
-    expect((parsed as { byField: Record<string, string> }).byField).toEqual({
+    const { byField, errors } = parsed as { byField: Record<string, string>; errors: { href: string }[] };
+    expect(byField).toEqual({
       issue1Outcome: 'engagement.errors.issueOutcomeRequired',
       issue2Topic: 'engagement.errors.issueTopicRequired',
       issue3Reference: 'engagement.errors.issueReferenceRequired',
       issue4Summary: 'engagement.errors.issueSummaryRequired',
       referral1Organisation: 'engagement.errors.referralToRequired',
       referral1Reason: 'engagement.errors.referralReasonRequired',
+      // A slot with only a date typed is a referral still to be filled in.
+      referral2Organisation: 'engagement.errors.referralToRequired',
+      referral2Reason: 'engagement.errors.referralReasonRequired',
+      referral2FollowUp: 'dateInput.notReal',
+      followUpDue: 'dateInput.mustInclude.month',
+    });
+    // Each date's error links to its first box to fix.
+    expect(errors.map((e) => e.href)).toContain('#referral2FollowUp-day');
+    expect(errors.map((e) => e.href)).toContain('#followUpDue-month');
+  });
+
+  it('refuses a date of the engagement that is missing or not a real date', () => {
+    const missing = parseForm(
+      engagementForm,
+      { ...base, 'occurredDate-day': '', 'occurredDate-month': '', 'occurredDate-year': '' },
+      t,
+    );
+    expect(missing).toMatchObject({
+      ok: false,
+      errors: [{ href: '#occurredDate-day', text: 'engagement.errors.dateRequired' }],
+    });
+    const notReal = parseForm(engagementForm, { ...base, 'occurredDate-month': '13' }, t);
+    expect(notReal).toMatchObject({
+      ok: false,
+      errors: [{ href: '#occurredDate-month', text: 'dateInput.notReal' }],
     });
   });
 });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { canSeeTension, isPartnershipLead } from './tension.access.js';
 import {
   addDays,
+  countsInWeek,
   currentLevel,
   escalates,
+  escalationOnEdit,
   recentWeeks,
   trendOf,
   weeklyLevels,
@@ -86,6 +88,115 @@ describe('trend and escalation', () => {
     expect(currentLevel([r('2026-11-25', 'high')], '2026-12-02')).toBe('high');
     expect(currentLevel([r('2026-11-25', 'high', '2026-11-28')], '2026-12-02')).toBe('none');
     expect(currentLevel([r('2026-11-25', 'high'), r('2026-12-01', 'low')], '2026-12-02')).toBe('low');
+  });
+});
+
+describe('closed reports', () => {
+  const weeks = recentWeeks('2026-12-02', 4); // 9, 16, 23, 30 November
+
+  it('stop counting from the week they were closed, and count in the weeks before', () => {
+    const closed = { ...r('2026-11-10', 'high', '2026-12-31'), closedOn: '2026-11-25' };
+    expect(weeklyLevels([closed], weeks)).toEqual(['high', 'high', 'none', 'none']);
+    expect(countsInWeek(closed, '2026-11-16')).toBe(true);
+    expect(countsInWeek(closed, '2026-11-23')).toBe(false);
+    expect(countsInWeek({ closedOn: null }, '2026-11-23')).toBe(true);
+  });
+
+  it('closed on the Monday it was reported: never counts that week', () => {
+    expect(weeklyLevels([{ ...r('2026-11-30', 'critical'), closedOn: '2026-11-30' }], weeks)).toEqual([
+      'none',
+      'none',
+      'none',
+      'none',
+    ]);
+  });
+
+  it('leave the earlier assessment standing once closed, until its review date', () => {
+    const earlier = r('2026-11-10', 'low', '2026-12-20');
+    const later = { ...r('2026-11-18', 'high', '2026-12-20'), closedOn: '2026-12-01' };
+    expect(weeklyLevels([earlier, later], weeks)).toEqual(['low', 'high', 'high', 'low']);
+  });
+
+  it('leave the picture without the area when nothing else stands', () => {
+    const closed = { ...r('2026-11-25', 'medium', '2026-12-20', 'gone'), closedOn: '2026-11-26' };
+    // Reported and closed in the week of 23 November: it counts in no week at all.
+    expect(weeklyPicture([closed], '2026-12-02', 3).areas).toEqual([]);
+    // Closed this week: last week keeps it, this week falls.
+    const lastWeek = { ...r('2026-11-25', 'medium', '2026-12-20', 'falls'), closedOn: '2026-12-01' };
+    expect(weeklyPicture([lastWeek], '2026-12-02', 2).areas).toEqual([
+      { areaId: 'falls', levels: ['medium', 'none'], current: 'none', trend: 'falling' },
+    ]);
+  });
+});
+
+describe('escalation on an edit', () => {
+  const today = '2026-12-02';
+  const fact = (level: ReportFact['level'], id = 'edited', reportedOn = '2026-12-01') => ({
+    ...r(reportedOn, level),
+    id,
+  });
+
+  it('tells the leads when an edit raises the area to high or critical, as a new report would', () => {
+    expect(
+      escalationOnEdit({ others: [], was: fact('medium'), now: fact('high'), today, alreadyToldOf: null }),
+    ).toEqual({ before: 'medium', after: 'high', escalate: true });
+    expect(
+      escalationOnEdit({ others: [], was: fact('low'), now: fact('critical'), today, alreadyToldOf: null }),
+    ).toMatchObject({ escalate: true });
+  });
+
+  it('does not when the area was already that high, or the level only rises to medium', () => {
+    const other = fact('high', 'other');
+    expect(
+      escalationOnEdit({ others: [other], was: fact('low'), now: fact('high'), today, alreadyToldOf: null }),
+    ).toEqual({ before: 'high', after: 'high', escalate: false });
+    expect(
+      escalationOnEdit({ others: [], was: fact('low'), now: fact('medium'), today, alreadyToldOf: null }),
+    ).toMatchObject({ escalate: false });
+    expect(
+      escalationOnEdit({
+        others: [],
+        was: fact('critical'),
+        now: fact('high'),
+        today,
+        alreadyToldOf: 'critical',
+      }),
+    ).toEqual({ before: 'critical', after: 'high', escalate: false });
+  });
+
+  it('tells them once: not again when the same report goes down and back up to a level they know', () => {
+    expect(
+      escalationOnEdit({ others: [], was: fact('medium'), now: fact('high'), today, alreadyToldOf: 'high' }),
+    ).toEqual({ before: 'medium', after: 'high', escalate: false });
+    // Higher than they were told of: they hear of it.
+    expect(
+      escalationOnEdit({
+        others: [],
+        was: fact('high'),
+        now: fact('critical'),
+        today,
+        alreadyToldOf: 'high',
+      }),
+    ).toMatchObject({ escalate: true });
+  });
+
+  it('judges a report moved to another area against that area', () => {
+    const there = fact('medium', 'there');
+    expect(
+      escalationOnEdit({ others: [there], was: null, now: fact('high'), today, alreadyToldOf: null }),
+    ).toEqual({ before: 'medium', after: 'high', escalate: true });
+  });
+
+  it('counts a report moved back into last week while its assessment still stands', () => {
+    expect(
+      escalationOnEdit({
+        others: [],
+        was: fact('low'),
+        now: fact('high', 'edited', '2026-11-20'),
+        today,
+        alreadyToldOf: null,
+      }),
+    ).toMatchObject({ before: 'low', escalate: true, after: 'high' });
   });
 });
 

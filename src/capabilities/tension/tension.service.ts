@@ -10,15 +10,25 @@ import { tenancyRepository } from '../../platform/tenancy/tenancy.repository.js'
 import { createMailRenderer } from '../notifications/mail-renderer.js';
 import { canSeeTension } from './tension.access.js';
 import { tensionRepository } from './tension.repository.js';
+import type { TensionReportRow } from './tension.repository.js';
 import {
   addDays,
   currentLevel,
   escalates,
+  escalationOnEdit,
   recentWeeks,
   weeklyPicture,
   type ReportFact,
 } from './tension.rules.js';
-import type { TensionAssessment, TensionCategory, TensionLevel, TensionSource } from './vocabulary.js';
+import type { TensionFieldChange } from './tension.table.js';
+import {
+  TENSION_FIELDS,
+  type TensionAssessment,
+  type TensionCategory,
+  type TensionCloseReason,
+  type TensionLevel,
+  type TensionSource,
+} from './vocabulary.js';
 
 export interface NewTensionReport {
   areaId: string;
@@ -33,7 +43,56 @@ export interface NewTensionReport {
   reviewDate: string;
 }
 
+/** An edit: the fields to change (the web form sends them all, the API only those it changes). */
+export type TensionReportChanges = Partial<Omit<NewTensionReport, 'actions'>> & {
+  /** null or empty clears the actions. */
+  actions?: string | null | undefined;
+};
+
+export interface TensionClosure {
+  reason: TensionCloseReason;
+  note: string;
+  /** The report this one was merged into; required when the reason is merged. */
+  mergedIntoId?: string | undefined;
+}
+
 export const ESCALATION_PURPOSE = 'tension.escalation';
+
+/** Free text is kept in the report's history, but never copied into the audit log. */
+const FREE_TEXT = new Set(['summary', 'actions']);
+
+/** The facts of the weekly rules from report rows: closed reports carry the London day they were closed. */
+function toFacts(
+  rows: {
+    id: string;
+    areaId: string;
+    reportedOn: string;
+    reviewDate: string;
+    level: string;
+    closedAt: Date | null;
+  }[],
+): ReportFact[] {
+  return rows.map((f) => ({
+    id: f.id,
+    areaId: f.areaId,
+    reportedOn: f.reportedOn,
+    reviewDate: f.reviewDate,
+    level: f.level as TensionLevel,
+    closedOn: f.closedAt ? londonDay(f.closedAt) : null,
+  }));
+}
+
+/** What an edit changes: each field whose value differs, with its value before and after. */
+export function changedFields(
+  current: Pick<TensionReportRow, (typeof TENSION_FIELDS)[number]>,
+  next: Record<(typeof TENSION_FIELDS)[number], string | null>,
+): TensionFieldChange[] {
+  return TENSION_FIELDS.filter((f) => (current[f] ?? null) !== next[f]).map((field) => ({
+    field,
+    from: current[field] ?? null,
+    to: next[field],
+  }));
+}
 
 /** The calendar day in London, as yyyy-mm-dd. */
 function londonDay(at: Date): string {
@@ -85,7 +144,7 @@ export function createTensionService(
     actor: Actor,
     report: { id: string; level: TensionLevel },
     areaName: string,
-    input: NewTensionReport,
+    input: Pick<NewTensionReport, 'category' | 'assessment' | 'source' | 'reviewDate' | 'summary'>,
   ) {
     const leads = await tensionRepository.leads(tx, PERMISSIONS['tension.lead']);
     const level = t(`tension.vocab.level.${report.level}`);
@@ -145,9 +204,9 @@ export function createTensionService(
         if (input.reviewDate < input.reportedOn)
           return { ok: false as const, problem: 'reviewBeforeReport' as const };
         // The area's level this week before and after the report decides whether it escalates.
-        const facts: ReportFact[] = (
-          await tensionRepository.facts(tx, { areaId: area.id, reviewedSince: addDays(today, -400) })
-        ).map((f) => ({ ...f, level: f.level as TensionLevel }));
+        const facts = toFacts(
+          await tensionRepository.facts(tx, { areaId: area.id, reviewedSince: addDays(today, -400) }),
+        );
         const before = currentLevel(facts, today);
         const after = currentLevel([...facts, { ...input, areaId: area.id }], today);
         const escalation = escalates(before, after);
@@ -164,6 +223,7 @@ export function createTensionService(
           reviewDate: input.reviewDate,
           reportedByStaffId: actor.staffId,
           escalatedAt: escalation ? now : null,
+          escalatedLevel: escalation ? after : null,
         });
         const notified = escalation
           ? await notifyLeads(tx, actor, { id: report.id, level: input.level }, area.name, input)
@@ -183,12 +243,7 @@ export function createTensionService(
       return guarded(actor, async (tx) => {
         const today = londonDay(now);
         const window = recentWeeks(today, weeks);
-        const facts = (await tensionRepository.facts(tx, { reviewedSince: addDays(window[0]!, -7) })).map(
-          (f) => ({
-            ...f,
-            level: f.level as TensionLevel,
-          }),
-        );
+        const facts = toFacts(await tensionRepository.facts(tx, { reviewedSince: addDays(window[0]!, -7) }));
         const picture = weeklyPicture(facts, today, weeks);
         const names = new Map((await tenancyRepository.listAreas(tx)).map((a) => [a.id, a.name]));
         const recent = await tensionRepository.list(tx, { limit: 20 });
@@ -218,16 +273,210 @@ export function createTensionService(
       });
     },
 
+    /** One report, with its history (edits and closure), and the reports it was merged into or from. */
     async detail(actor: Actor, id: string) {
       return guarded(actor, async (tx) => {
         const found = await tensionRepository.find(tx, id);
         if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const areaNames = new Map((await tenancyRepository.listAreas(tx)).map((a) => [a.id, a.name]));
+        const events = await tensionRepository.events(tx, id);
+        const mergedInto = found.report.mergedIntoId
+          ? await tensionRepository.find(tx, found.report.mergedIntoId)
+          : undefined;
+        const mergedHere = await tensionRepository.mergedInto(tx, id);
         await audit(tx, actor, {
           action: 'tension.report.viewed',
           entityType: 'tension_report',
           entityId: id,
         });
-        return { ok: true as const, ...found };
+        return {
+          ok: true as const,
+          ...found,
+          history: events.map(({ event, staffName }) => ({ ...event, staffName })),
+          // The history keeps an area by its id; pages show its name.
+          areaNames: Object.fromEntries(
+            events
+              .flatMap(({ event }) => event.changes.filter((c) => c.field === 'areaId'))
+              .flatMap((c) => [c.from, c.to])
+              .filter((a): a is string => a !== null)
+              .map((a) => [a, areaNames.get(a) ?? a]),
+          ),
+          mergedInto: mergedInto
+            ? {
+                id: mergedInto.report.id,
+                areaName: mergedInto.areaName,
+                reportedOn: mergedInto.report.reportedOn,
+                category: mergedInto.report.category,
+              }
+            : null,
+          mergedHere,
+        };
+      });
+    },
+
+    /**
+     * Edits a report. Every field can change; the result is checked as a new report is (a known area,
+     * not in the future, reviewed on or after it was made). An edit of a copy older than the report
+     * (`version`) is refused, as is an edit of a closed report. Each edit is kept in the report's
+     * history and audited; one that raises its area to high or critical tells the leads, once.
+     */
+    async edit(
+      actor: Actor,
+      id: string,
+      changes: TensionReportChanges,
+      options: { version?: number | undefined } = {},
+      now = new Date(),
+    ) {
+      return guarded(actor, async (tx) => {
+        const current = await tensionRepository.findForUpdate(tx, id);
+        if (!current) return { ok: false as const, problem: 'notFound' as const };
+        if (current.closedAt) return { ok: false as const, problem: 'closed' as const };
+        if (options.version !== undefined && options.version !== current.version)
+          return { ok: false as const, problem: 'stale' as const, version: current.version };
+        const next = {
+          areaId: changes.areaId ?? current.areaId,
+          reportedOn: changes.reportedOn ?? current.reportedOn,
+          source: changes.source ?? (current.source as TensionSource),
+          category: changes.category ?? (current.category as TensionCategory),
+          assessment: changes.assessment ?? (current.assessment as TensionAssessment),
+          level: changes.level ?? (current.level as TensionLevel),
+          summary: changes.summary ?? current.summary,
+          actions: changes.actions === undefined ? current.actions : changes.actions || null,
+          reviewDate: changes.reviewDate ?? current.reviewDate,
+        };
+        const area = await tenancyRepository.findArea(tx, next.areaId);
+        if (!area) return { ok: false as const, problem: 'unknownArea' as const };
+        const today = londonDay(now);
+        if (next.reportedOn > today) return { ok: false as const, problem: 'inFuture' as const };
+        if (next.reviewDate < next.reportedOn)
+          return { ok: false as const, problem: 'reviewBeforeReport' as const };
+        const diff = changedFields(current, next);
+        if (diff.length === 0)
+          return {
+            ok: true as const,
+            id,
+            changed: [],
+            escalated: false,
+            notified: 0,
+            version: current.version,
+          };
+
+        const facts = toFacts(
+          await tensionRepository.facts(tx, { areaId: area.id, reviewedSince: addDays(today, -400) }),
+        );
+        const fact = (r: typeof next | TensionReportRow): ReportFact => ({
+          id,
+          areaId: r.areaId,
+          reportedOn: r.reportedOn,
+          reviewDate: r.reviewDate,
+          level: r.level as TensionLevel,
+        });
+        const { before, after, escalate } = escalationOnEdit({
+          others: facts.filter((f) => f.id !== id),
+          was: current.areaId === area.id ? fact(current) : null,
+          now: fact(next),
+          today,
+          alreadyToldOf: current.escalatedLevel as TensionLevel | null,
+        });
+        const updated = await tensionRepository.update(tx, id, {
+          ...next,
+          version: current.version + 1,
+          updatedAt: now,
+          ...(escalate ? { escalatedAt: now, escalatedLevel: after } : {}),
+        });
+        const notified = escalate
+          ? await notifyLeads(tx, actor, { id, level: after as TensionLevel }, area.name, next)
+          : [];
+        await tensionRepository.insertEvent(tx, {
+          partnershipId: actor.partnershipId,
+          reportId: id,
+          kind: 'edited',
+          staffId: actor.staffId,
+          changes: diff,
+          escalated: escalate,
+        });
+        await audit(tx, actor, {
+          action: 'tension.report.edited',
+          entityType: 'tension_report',
+          entityId: id,
+          details: {
+            changes: diff.map((c) => (FREE_TEXT.has(c.field) ? { field: c.field } : c)),
+            before,
+            after,
+            escalated: escalate,
+            notified,
+          },
+        });
+        return {
+          ok: true as const,
+          id,
+          changed: diff.map((c) => c.field),
+          escalated: escalate,
+          notified: notified.length,
+          version: updated.version,
+        };
+      });
+    },
+
+    /**
+     * Closes a report: resolved, no longer relevant, or merged into another open report. It stays in
+     * the list, marked closed, and stops counting in the weekly picture from the week it was closed.
+     */
+    async close(actor: Actor, id: string, closure: TensionClosure, now = new Date()) {
+      return guarded(actor, async (tx) => {
+        const current = await tensionRepository.findForUpdate(tx, id);
+        if (!current) return { ok: false as const, problem: 'notFound' as const };
+        if (current.closedAt) return { ok: false as const, problem: 'alreadyClosed' as const };
+        let mergedIntoId: string | null = null;
+        if (closure.reason === 'merged') {
+          if (!closure.mergedIntoId) return { ok: false as const, problem: 'mergeTargetRequired' as const };
+          const target =
+            closure.mergedIntoId === id ? undefined : await tensionRepository.find(tx, closure.mergedIntoId);
+          if (!target || target.report.closedAt)
+            return { ok: false as const, problem: 'mergeTargetInvalid' as const };
+          mergedIntoId = target.report.id;
+        }
+        const updated = await tensionRepository.update(tx, id, {
+          closedAt: now,
+          closedReason: closure.reason,
+          closedNote: closure.note,
+          closedByStaffId: actor.staffId,
+          mergedIntoId,
+          version: current.version + 1,
+          updatedAt: now,
+        });
+        await tensionRepository.insertEvent(tx, {
+          partnershipId: actor.partnershipId,
+          reportId: id,
+          kind: 'closed',
+          staffId: actor.staffId,
+          reason: closure.reason,
+          note: closure.note,
+          mergedIntoId,
+        });
+        await audit(tx, actor, {
+          action: 'tension.report.closed',
+          entityType: 'tension_report',
+          entityId: id,
+          details: { reason: closure.reason, mergedIntoId, areaId: current.areaId, level: current.level },
+        });
+        return { ok: true as const, id, closedAt: updated.closedAt!, version: updated.version };
+      });
+    },
+
+    /** The report and the open reports it could be merged into, for the close form. */
+    async closeChoices(actor: Actor, id: string) {
+      return guarded(actor, async (tx) => {
+        const found = await tensionRepository.find(tx, id);
+        if (!found) return { ok: false as const, problem: 'notFound' as const };
+        const targets = await tensionRepository.mergeTargets(tx, id);
+        await audit(tx, actor, {
+          action: 'tension.report.viewed',
+          entityType: 'tension_report',
+          entityId: id,
+          details: { for: 'close', targets: targets.map((r) => r.id) },
+        });
+        return { ok: true as const, ...found, targets };
       });
     },
 

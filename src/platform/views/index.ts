@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
+import { dateInputParams } from '../forms/date-input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -38,6 +39,8 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
       }).format(d);
     },
   );
+  // The GOV.UK date input's parameters, from a form's values and errors (platform/forms/date-input.ts).
+  env.addGlobal('dateInput', dateInputParams);
   env.addFilter('number', (value: number, lang = 'en') =>
     new Intl.NumberFormat(intlLocale(lang)).format(value),
   );
