@@ -224,6 +224,21 @@ export function createConcernsService(
    * transaction (the share flow deletes its draft) use this; everyone else uses create().
    */
   async function createIn(tx: Tx, actor: Actor, input: NewConcern): Promise<CreatedConcern> {
+    const prepared = await prepareIn(tx, actor, input);
+    await prepared.store();
+    return prepared.created;
+  }
+
+  /**
+   * Everything createIn does up to the one statement that stores the concern, which store() sends.
+   * For a caller whose transaction ends with that statement (a resident's submission), so COMMIT can
+   * be sent behind it (`Last` in the database module).
+   */
+  async function prepareIn(
+    tx: Tx,
+    actor: Actor,
+    input: NewConcern,
+  ): Promise<{ created: CreatedConcern; store: () => Promise<void> }> {
     const createdAt = input.createdAt ?? new Date();
     const urgency = detectUrgency(input.description, input.placeDescription, input.whenText);
     // Every channel arrives here, so the language of what was written is found once, for all of them.
@@ -257,63 +272,64 @@ export function createConcernsService(
       respondDueAt: due.respondDueAt,
     };
     const mail = (await options.mailForNewConcern?.(tx, facts)) ?? [];
-    await concernsRepository.insertNew(
-      tx,
-      {
-        ...facts,
-        description: input.description,
-        areaId,
-        placeDescription: input.placeDescription ?? null,
-        latitude: input.latitude ?? null,
-        longitude: input.longitude ?? null,
-        private: input.private ?? false,
-        open311Token: input.open311Token ?? null,
-        whenText: input.whenText ?? null,
-        affectedGroups: input.affectedGroups,
-        forGroup: input.forGroup,
-        groupName: input.forGroup ? (input.groupName ?? null) : null,
-        contactName: input.anonymous ? null : (input.contactName ?? null),
-        contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
-        preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
-        consentToShare: input.consentToShare,
-        trackingCodeHash: hashTrackingCode(trackingCode),
-        source: input.source ?? null,
-        recordedByStaffId: actor.staffId,
-        writtenLanguage: written.language,
-        writtenLanguageSource: written.source,
-        urgent: urgency.urgent,
-        urgentSignals: urgency.signals,
-        createdAt,
-        updatedAt: createdAt,
-        ...due,
-      },
-      {
-        partnershipId: actor.partnershipId,
-        concernId: id,
-        kind: 'created',
-        visibility: 'public',
-        body: null,
-        details: { channel: input.channel },
-        staffId: actor.staffId,
-        createdAt,
-      },
-      {
-        partnershipId: actor.partnershipId,
-        actorStaffId: actor.staffId,
-        actorOrganisationId: actor.organisationId,
-        actorLabel: actor.label,
-        action: actor.staffId ? 'concern.recorded' : 'concern.created',
-        entityType: 'concern',
-        entityId: id,
-        correlationId: actor.correlationId,
-        details: { reference, channel: input.channel, urgent: urgency.urgent },
-      },
-      Object.keys(equality).length > 0
-        ? { concernId: id, partnershipId: actor.partnershipId, answers: equality }
-        : undefined,
-      mail,
-    );
-    return { id, reference, trackingCode, urgent: urgency.urgent };
+    const store = () =>
+      concernsRepository.insertNew(
+        tx,
+        {
+          ...facts,
+          description: input.description,
+          areaId,
+          placeDescription: input.placeDescription ?? null,
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          private: input.private ?? false,
+          open311Token: input.open311Token ?? null,
+          whenText: input.whenText ?? null,
+          affectedGroups: input.affectedGroups,
+          forGroup: input.forGroup,
+          groupName: input.forGroup ? (input.groupName ?? null) : null,
+          contactName: input.anonymous ? null : (input.contactName ?? null),
+          contactPhone: input.anonymous ? null : (input.contactPhone ?? null),
+          preferredContact: input.anonymous ? null : (input.preferredContact ?? null),
+          consentToShare: input.consentToShare,
+          trackingCodeHash: hashTrackingCode(trackingCode),
+          source: input.source ?? null,
+          recordedByStaffId: actor.staffId,
+          writtenLanguage: written.language,
+          writtenLanguageSource: written.source,
+          urgent: urgency.urgent,
+          urgentSignals: urgency.signals,
+          createdAt,
+          updatedAt: createdAt,
+          ...due,
+        },
+        {
+          partnershipId: actor.partnershipId,
+          concernId: id,
+          kind: 'created',
+          visibility: 'public',
+          body: null,
+          details: { channel: input.channel },
+          staffId: actor.staffId,
+          createdAt,
+        },
+        {
+          partnershipId: actor.partnershipId,
+          actorStaffId: actor.staffId,
+          actorOrganisationId: actor.organisationId,
+          actorLabel: actor.label,
+          action: actor.staffId ? 'concern.recorded' : 'concern.created',
+          entityType: 'concern',
+          entityId: id,
+          correlationId: actor.correlationId,
+          details: { reference, channel: input.channel, urgent: urgency.urgent },
+        },
+        Object.keys(equality).length > 0
+          ? { concernId: id, partnershipId: actor.partnershipId, answers: equality }
+          : undefined,
+        mail,
+      );
+    return { created: { id, reference, trackingCode, urgent: urgency.urgent }, store };
   }
 
   /**
@@ -448,6 +464,7 @@ export function createConcernsService(
   return {
     create,
     createIn,
+    prepareIn,
     removeContactIn,
 
     /**

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../../platform/db/index.js';
+import { Last, type Database } from '../../platform/db/index.js';
 import { publicActor } from '../../platform/auth/actor.js';
 import { hashToken, newSecretToken } from '../../platform/auth/tokens.js';
 import type { Translate } from '../../platform/i18n/index.js';
@@ -259,40 +259,46 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
       const knownAreas = new Set((await areas(partnershipId)).map((area) => area.id));
       // One transaction: take the draft, check it, store the concern. If anything is wrong the draft
       // is put back by the rollback, so nothing is stored half-way and the resident can carry on.
+      // On a server it is two round trips: BEGIN with the draft taken, then the concern with COMMIT.
       for (let attempt = 0; ; attempt++) {
         try {
-          return await db.tenantWith(
+          return await db.tenantWith<Record<string, unknown> | undefined, SubmitOutcome>(
             partnershipId,
             shareRepository.takeOpening(hash),
             async (tx, answers) => {
-              if (!answers) return { ok: false, problem: 'noDraft' } as const;
+              if (!answers) return { ok: false, problem: 'noDraft' };
               const missing = firstMissingStep(answers);
               const parsed = completeAnswers.safeParse(answers);
               if (missing || !parsed.success) {
                 throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
               }
               const a = parsed.data;
-              const created = await concerns.createIn(tx, publicActor(partnershipId, correlationId), {
-                kind: a.kind,
-                topic: a.topic,
-                description: a.description,
-                areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
-                placeDescription: a.placeDescription,
-                whenText: a.whenText,
-                affectedGroups: a.affectedGroups,
-                forGroup: a.forGroup === 'yes',
-                groupName: a.groupName,
-                anonymous: a.contactMode === 'anonymous',
-                contactName: a.contactName,
-                contactEmail: a.contactEmail,
-                contactPhone: a.contactPhone,
-                preferredContact: a.preferredContact,
-                consentToShare: a.consentToShare === 'yes',
-                equality: a.equality,
-                channel: 'web',
-                language,
-              });
-              return { ok: true, created, answers: a } as const;
+              const { created, store } = await concerns.prepareIn(
+                tx,
+                publicActor(partnershipId, correlationId),
+                {
+                  kind: a.kind,
+                  topic: a.topic,
+                  description: a.description,
+                  areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
+                  placeDescription: a.placeDescription,
+                  whenText: a.whenText,
+                  affectedGroups: a.affectedGroups,
+                  forGroup: a.forGroup === 'yes',
+                  groupName: a.groupName,
+                  anonymous: a.contactMode === 'anonymous',
+                  contactName: a.contactName,
+                  contactEmail: a.contactEmail,
+                  contactPhone: a.contactPhone,
+                  preferredContact: a.preferredContact,
+                  consentToShare: a.consentToShare === 'yes',
+                  equality: a.equality,
+                  channel: 'web',
+                  language,
+                },
+              );
+              // Storing the concern is the transaction's last statement: COMMIT goes with it.
+              return new Last(() => store().then((): SubmitOutcome => ({ ok: true, created, answers: a })));
             },
           );
         } catch (err) {

@@ -7,7 +7,7 @@ import { buildServices, type Services } from '../../services.js';
 import { shareRepository } from '../../capabilities/share/share.repository.js';
 import { createTestDatabase } from '../../../test/helpers/db.js';
 import { createTestPartnership } from '../../../test/helpers/fixtures.js';
-import type { Database } from './index.js';
+import { Last, type Database } from './index.js';
 import { placeholders, preparedFor } from './prepared.js';
 
 let db: Database;
@@ -79,6 +79,32 @@ describe('tenantWith: a first statement sent with BEGIN', () => {
       }),
     ).rejects.toThrow('the insert failed');
     expect(await draftCount(a.id)).toBe(before);
+  });
+
+  it('commits with the last statement, and rolls everything back when that statement fails', async () => {
+    const kept = newSecretToken();
+    await services.share.save(a.id, kept, { kind: 'concern' });
+    const before = await draftCount(a.id);
+    await expect(
+      db.tenantWith(a.id, shareRepository.takeOpening(hashToken(kept)), async (tx) => {
+        return new Last(() => tx.execute(sql`select 1 / 0`));
+      }),
+    ).rejects.toThrow();
+    // The draft the opening took is back: the failed statement took the COMMIT's transaction with it.
+    expect(await draftCount(a.id)).toBe(before);
+
+    const taken = await db.tenantWith(
+      a.id,
+      shareRepository.takeOpening(hashToken(kept)),
+      async (tx, opened) => {
+        return new Last(async () => {
+          await tx.execute(sql`select 1`);
+          return opened;
+        });
+      },
+    );
+    expect(taken).toEqual({ kind: 'concern' });
+    expect(await draftCount(a.id)).toBe(before - 1);
   });
 
   it('refuses an opening built from anything but a token hash', () => {

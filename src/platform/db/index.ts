@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import * as schema from './schema.js';
 
@@ -34,7 +35,7 @@ export interface Database {
   tenantWith<R, T>(
     partnershipId: string,
     opening: OpeningQuery<R>,
-    fn: (tx: Tx, opened: R) => Promise<T>,
+    fn: (tx: Tx, opened: R) => Promise<T | Last<T>>,
   ): Promise<T>;
   /**
    * Runs fn as the schema owner, outside row-level security. Only for the few lookups that happen
@@ -56,6 +57,32 @@ export interface Database {
 export interface OpeningQuery<R> {
   text: string;
   read(rows: Record<string, unknown>[]): R;
+}
+
+/**
+ * A transaction's last statement, for the database to send with COMMIT behind it: on a server the
+ * two travel together, in one packet and one round trip. If the statement fails, the server answers
+ * the COMMIT by rolling back, and the statement's error is what the caller sees.
+ */
+export class Last<T> {
+  /** `send` makes the statement: a Drizzle query, or an async function whose first await is one. */
+  constructor(readonly send: () => Promise<T>) {}
+}
+
+async function settle<T>(result: T | Last<T>): Promise<T> {
+  return result instanceof Last ? result.send() : result;
+}
+
+/**
+ * Writes made on this connection before the next tick leave together, in one system call: on a busy
+ * server each write to the database's socket costs more than building the query.
+ */
+function batchWrites(client: pg.PoolClient): void {
+  // pg's Client keeps its socket on `connection.stream`; without one, writes simply go one by one.
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  if (!stream?.cork || !stream.uncork) return;
+  stream.cork();
+  process.nextTick(() => stream.uncork!());
 }
 
 export interface DatabaseOptions {
@@ -103,7 +130,7 @@ function wrap(
           const result = (await tx.execute(sql.raw(opening.text))) as unknown as {
             rows: Record<string, unknown>[];
           };
-          return fn(tx, opening.read(result.rows));
+          return settle(await fn(tx, opening.read(result.rows)));
         })),
     system(fn) {
       return db.transaction(fn);
@@ -123,14 +150,21 @@ function wrap(
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // Pipelining (node-postgres 8.23): a query is written as soon as it is made, without waiting for
+    // the one before to be answered, so BEGIN travels with a transaction's first statement and COMMIT
+    // with its last. Each query still gets its own answer, in order.
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      pipeline: true,
+    } as pg.PoolConfig);
     // An idle client that errors (e.g. the server restarted) must not crash the process.
     pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema });
     /**
      * On a server every round trip counts, so a tenant transaction opens with BEGIN and its settings
      * in one simple-protocol query (the id is checked to be a uuid, so it can be written inline),
-     * rather than drizzle's BEGIN followed by a second query.
+     * pipelined with the first statement, rather than drizzle's BEGIN followed by a second query.
      */
     // Building a drizzle instance walks the whole schema, so each pooled connection gets one, once.
     const perClient = new WeakMap<pg.PoolClient, Tx>();
@@ -145,20 +179,42 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const inTenant = async <T>(
       partnershipId: string,
       opening: OpeningQuery<unknown> | undefined,
-      fn: (tx: Tx, opened: unknown) => Promise<T>,
+      fn: (tx: Tx, opened: unknown) => Promise<T | Last<T>>,
     ): Promise<T> => {
       if (!UUID.test(partnershipId)) throw new Error('Not a partnership id');
       const client = await pool.connect();
       let broken: Error | undefined;
+      // Made, and so sent, at once; awaited later. A rejection is handled where it is awaited.
+      const send = (text: string) => {
+        const answer = client.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>;
+        answer.catch(() => undefined);
+        return answer;
+      };
       try {
         const begin = `BEGIN; SELECT set_config('role', 'heard_app', true), set_config('heard.partnership_id', '${partnershipId}', true)`;
-        // Several statements in one message answer with one result each; the opening's is the last.
-        const results = (await client.query(
-          opening ? `${begin}; ${opening.text}` : begin,
-        )) as unknown as pg.QueryResult[];
-        const opened = opening ? opening.read(results[results.length - 1]!.rows) : undefined;
+        let opened: unknown;
+        let begun: Promise<unknown> | undefined;
+        if (opening) {
+          // Several statements in one message answer with one result each; the opening's is the last.
+          const results = (await send(`${begin}; ${opening.text}`)) as pg.QueryResult[];
+          opened = opening.read(results[results.length - 1]!.rows);
+        } else {
+          batchWrites(client);
+          begun = send(begin);
+        }
         const result = await fn(txFor(client), opened);
-        await client.query('COMMIT');
+        await begun;
+        if (result instanceof Last) {
+          batchWrites(client);
+          // then() now, not await later: a Drizzle query is only sent when then() is called, and it
+          // must be on its way before the COMMIT.
+          const value = result.send().then((settled) => settled);
+          const committed = send('COMMIT');
+          const settled = await value;
+          await committed;
+          return settled;
+        }
+        await send('COMMIT');
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
