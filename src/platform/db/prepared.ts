@@ -53,14 +53,30 @@ export function placeholders<T extends Record<string, unknown>>(
   for (const key in row) {
     if (row[key] === undefined) continue;
     keys.push(key);
-    values[`${prefix}_${key}`] = row[key];
+    values[slotName(prefix, key)] = row[key];
   }
   return {
     shape: `${prefix}(${keys.join(',')})`,
     values,
     slots: () =>
-      Object.fromEntries(keys.map((key) => [key, sql.placeholder(`${prefix}_${key}`)])) as {
+      Object.fromEntries(keys.map((key) => [key, sql.placeholder(slotName(prefix, key))])) as {
         [K in keyof T]: Placeholder;
       },
   };
+}
+
+// The same few hundred names are made for every new concern: looked up, they are not garbage.
+const slotNames = new Map<string, Map<string, string>>();
+function slotName(prefix: string, key: string): string {
+  let byKey = slotNames.get(prefix);
+  if (!byKey) {
+    byKey = new Map();
+    slotNames.set(prefix, byKey);
+  }
+  let name = byKey.get(key);
+  if (name === undefined) {
+    name = `${prefix}_${key}`;
+    byKey.set(key, name);
+  }
+  return name;
 }
