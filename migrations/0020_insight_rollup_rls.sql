@@ -13,14 +13,24 @@ CREATE INDEX IF NOT EXISTS "insight_daily_marginal" ON "insight_daily" USING btr
 --> statement-breakpoint
 -- A changed concern marks its day (the London day it was raised) as changed, in the same
 -- transaction: the dashboard then counts that day from the concerns until the refresh has rolled it
--- up again. Append-only rows, one per statement and day, so concurrent intake never waits on a
--- shared row. Statement-level, so a bulk insert adds one row per day, not per concern.
+-- up again. Append-only rows, one per statement and day, so concurrent writers never wait on a
+-- shared row; statement-level, so a bulk insert adds one row per day, not per concern.
+-- Only concerns raised before yesterday are marked: from the day before yesterday on, the dashboard
+-- counts every day live (insight_rollup_state.live_from), so intake (raised now) writes no mark.
+-- The day of margin covers a transaction that spans midnight.
+CREATE OR REPLACE FUNCTION heard_insight_marked_before() RETURNS timestamptz
+  LANGUAGE sql STABLE
+  AS $$ SELECT (((now() AT TIME ZONE 'Europe/London')::date - 1)::timestamp AT TIME ZONE 'Europe/London') $$;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION heard_insight_marked_before() TO heard_app;
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION heard_insight_mark_inserted() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 BEGIN
   INSERT INTO insight_changes (partnership_id, day)
-    SELECT DISTINCT n.partnership_id, (n.created_at AT TIME ZONE 'Europe/London')::date FROM new_rows n;
+    SELECT DISTINCT n.partnership_id, (n.created_at AT TIME ZONE 'Europe/London')::date FROM new_rows n
+    WHERE n.created_at < heard_insight_marked_before();
   RETURN NULL;
 END
 $$;
@@ -38,7 +48,8 @@ BEGIN
            o.urgent, o.first_response_at, o.closed_at, o.acknowledge_due_at, o.respond_due_at)
       IS DISTINCT FROM
           (n.partnership_id, n.created_at, n.topic, n.area_id, n.lead_organisation_id, n.channel, n.source,
-           n.urgent, n.first_response_at, n.closed_at, n.acknowledge_due_at, n.respond_due_at);
+           n.urgent, n.first_response_at, n.closed_at, n.acknowledge_due_at, n.respond_due_at)
+      AND x.created_at < heard_insight_marked_before();
   RETURN NULL;
 END
 $$;
@@ -48,7 +59,8 @@ CREATE OR REPLACE FUNCTION heard_insight_mark_deleted() RETURNS trigger
   AS $$
 BEGIN
   INSERT INTO insight_changes (partnership_id, day)
-    SELECT DISTINCT o.partnership_id, (o.created_at AT TIME ZONE 'Europe/London')::date FROM old_rows o;
+    SELECT DISTINCT o.partnership_id, (o.created_at AT TIME ZONE 'Europe/London')::date FROM old_rows o
+    WHERE o.created_at < heard_insight_marked_before();
   RETURN NULL;
 END
 $$;
@@ -67,7 +79,3 @@ CREATE TRIGGER concerns_insight_deleted AFTER DELETE ON concerns
 -- already indexed by concerns_open_due). Small: answered concerns leave it.
 CREATE INDEX IF NOT EXISTS "insight_concerns_unanswered" ON "concerns" USING btree ("partnership_id", "acknowledge_due_at")
   WHERE first_response_at IS NULL;
---> statement-breakpoint
--- Every day that already has concerns starts out changed: the first refresh rolls them all up.
-INSERT INTO insight_changes (partnership_id, day)
-  SELECT DISTINCT partnership_id, (created_at AT TIME ZONE 'Europe/London')::date FROM concerns;

@@ -94,23 +94,29 @@ export const insightDaily = pgTable(
 );
 
 /**
- * Days whose rollup rows no longer match the concerns: one row per changed concern's day, added by
+ * Days whose rollup rows no longer match the concerns: one row per statement and day, added by
  * triggers on concerns in the same transaction as the change (append-only, so concurrent writers
- * never wait on each other). The dashboard counts these days from the concerns themselves; the
- * refresh recomputes them and deletes exactly the rows it saw.
+ * never wait on each other), for concerns raised before yesterday only: later days are always
+ * counted live, so intake writes nothing here. The dashboard counts these days from the concerns
+ * themselves; the refresh recomputes them and deletes the marks it saw.
  */
 export const insightChanges = pgTable('insight_changes', {
-  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
   partnershipId: uuid('partnership_id')
     .notNull()
     .references(() => partnerships.id),
   day: date('day', { mode: 'string' }).notNull(),
 });
 
-/** When each partnership's rollup was last refreshed: the moment its overdue counts are as of. */
+/** How far each partnership's rollup goes, and the moment its overdue counts are as of. */
 export const insightRollupState = pgTable('insight_rollup_state', {
   partnershipId: uuid('partnership_id')
     .primaryKey()
     .references(() => partnerships.id),
   refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
+  /**
+   * The first day not rolled up: from here on (yesterday but one, once the refresh has caught up)
+   * the dashboard counts every day from the concerns, so a new concern needs no mark.
+   */
+  liveFrom: date('live_from', { mode: 'string' }).notNull(),
 });

@@ -1,21 +1,23 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/index.js';
 import type { CountRow, InsightFilters, ResponseRow } from './insight.repository.js';
-import { ROLLUP_GRAINS } from './insight.table.js';
+import { addDays, londonToday } from './figures.js';
 import { medianFromSteps, RESPONSE_STEPS } from './rollup.js';
 import { topicsOf } from './topic-groups.js';
 
 /**
  * The partnership dashboard's counts, read from the daily rollup (insight_daily) and kept exact:
  *
- * - Days marked changed (insight_changes, written by triggers on concerns in the same transaction
- *   as the change) are counted from the concerns themselves, never from their stale rollup rows.
+ * - Live days are counted from the concerns themselves, never from rollup rows: every day from
+ *   insight_rollup_state.live_from on (the day before yesterday, yesterday and today, once the
+ *   refresh has caught up), and the days marked changed (insight_changes, written by triggers on
+ *   concerns in the same transaction as the change).
  * - Overdue counts in the rollup are as at the last refresh (insight_rollup_state.refreshed_at);
  *   the concerns whose due time has passed since (or, for an earlier `now`, not yet come) are found
  *   through two small partial indexes and added or taken away.
  *
- * Each read is one statement, so the rollup, the changed days, the refresh time and the concerns
- * are all seen at the same moment, even while a refresh commits.
+ * Each read is one statement, so the rollup, the marks, the refresh state and the concerns are all
+ * seen at the same moment, even while a refresh commits.
  */
 
 export interface OpenRow {
@@ -244,9 +246,18 @@ export const rollupRepository = {
     await withoutJit(tx);
     const result = await rows<Row>(
       tx,
-      sql`with changed as (${dayRanges(
-        sql`select distinct ch.day from insight_changes ch where ch.partnership_id = ${partnershipId}`,
-      )}),
+      sql`with live_from as (
+            select coalesce(
+              (select s.live_from from insight_rollup_state s where s.partnership_id = ${partnershipId}),
+              (select ${LONDON_DAY(sql`min(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId})) as day),
+          changed as (${dayRanges(
+            sql`select ch.day from insight_changes ch where ch.partnership_id = ${partnershipId}
+              union
+              select generate_series(l.day,
+                (select ${LONDON_DAY(sql`max(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId}),
+                interval '1 day')::date
+              from live_from l`,
+          )}),
           counted as (${stored} union all ${live})
         ${rangePart}
         union all ${openPart}
@@ -256,11 +267,12 @@ export const rollupRepository = {
   },
 
   /**
-   * Brings one partnership's rollup up to date as at `now`: up to `maxDays` of the days marked
-   * changed (newest first), and every day holding a concern whose due time has passed since the last
-   * refresh. Runs in the caller's tenant transaction; a second refresh of the same partnership waits
-   * for the first (the state row is locked). Returns how many days it rolled up and whether changed
-   * days are left for another call.
+   * Brings one partnership's rollup up to date as at `now`, a batch at a time: up to `maxDays` of the
+   * days marked changed (newest first), up to `maxDays` of the days completed since the last refresh
+   * (every day before the day before yesterday), and every rolled-up day holding a concern whose due
+   * time has passed since the last refresh. Runs in the caller's tenant transaction; a second refresh
+   * of the same partnership waits for the first (the state row is locked). Returns how many days it
+   * rolled up and whether there is more to do.
    */
   async refresh(
     tx: Tx,
@@ -269,16 +281,28 @@ export const rollupRepository = {
     maxDays: number,
   ): Promise<{ days: number; remaining: boolean }> {
     const at = now.toISOString();
+    // Yesterday and today are always counted live, and the day before too: a day of margin for a
+    // transaction that spans midnight (the triggers mark only concerns raised before yesterday).
+    const target = addDays(londonToday(now), -2);
     await withoutJit(tx);
     await tx.execute(
-      sql`insert into insight_rollup_state (partnership_id, refreshed_at) values (${partnershipId}, ${at}::timestamptz)
+      sql`insert into insight_rollup_state (partnership_id, refreshed_at, live_from)
+          values (${partnershipId}, ${at}::timestamptz, coalesce(
+            (select ${LONDON_DAY(sql`min(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId}),
+            ${target}::date))
           on conflict (partnership_id) do nothing`,
     );
-    const [state] = await rows<{ refreshed_at: string | Date }>(
+    const [state] = await rows<{ refreshed_at: string | Date; live_from: string }>(
       tx,
-      sql`select refreshed_at from insight_rollup_state where partnership_id = ${partnershipId} for update`,
+      sql`select refreshed_at, to_char(live_from, 'YYYY-MM-DD') as live_from from insight_rollup_state
+          where partnership_id = ${partnershipId} for update`,
     );
     const since = new Date(state!.refreshed_at).toISOString();
+    const from = state!.live_from;
+    // Days completed since: rolled up from here on, a batch at a time; the rollup never goes back.
+    const completed: string[] = [];
+    for (let d = from; d < target && completed.length < maxDays; d = addDays(d, 1)) completed.push(d);
+    const next = completed.length > 0 ? addDays(completed[completed.length - 1]!, 1) : from;
     const marked = await rows<{ day: string }>(
       tx,
       sql`select to_char(day, 'YYYY-MM-DD') as day from insight_changes where partnership_id = ${partnershipId}
@@ -286,7 +310,8 @@ export const rollupRepository = {
     );
     const batch = marked.slice(0, maxDays).map((r) => r.day);
     // The marks seen are deleted now; the days are counted afterwards, so whatever those marks stood
-    // for is in the count. A change committed in between leaves its own mark for next time.
+    // for is in the count. A change committed in between leaves its own mark for next time. Marks on
+    // days not rolled up yet are simply dropped: those days are counted live until they are.
     if (batch.length > 0)
       await tx.execute(
         sql`delete from insight_changes where partnership_id = ${partnershipId} and day in (select * from ${dayList(batch)})`,
@@ -299,15 +324,14 @@ export const rollupRepository = {
         : await rows<{ day: string }>(
             tx,
             sql`select distinct to_char(${LONDON_DAY(sql`c.created_at`)}, 'YYYY-MM-DD') as day from concerns c
-                where c.partnership_id = ${partnershipId}
+                where c.partnership_id = ${partnershipId} and c.created_at < (${from}::date::timestamp at time zone 'Europe/London')
                   and ((c.closed_at is null and c.respond_due_at >= ${lo}::timestamptz and c.respond_due_at < ${hi}::timestamptz)
                     or (c.first_response_at is null and c.acknowledge_due_at >= ${lo}::timestamptz and c.acknowledge_due_at < ${hi}::timestamptz))`,
           );
-    const days = [...new Set([...batch, ...crossed.map((r) => r.day)])];
+    const days = [...new Set([...batch.filter((d) => d < next), ...completed, ...crossed.map((r) => r.day)])];
     if (days.length > 0) {
       await tx.execute(
-        sql`delete from insight_daily where partnership_id = ${partnershipId}
-            and grain in ${[...ROLLUP_GRAINS]} and day in (select * from ${dayList(days)})`,
+        sql`delete from insight_daily where partnership_id = ${partnershipId} and day in (select * from ${dayList(days)})`,
       );
       await tx.execute(
         sql`insert into insight_daily (partnership_id, day, grain, topic, area_id, lead_organisation_id, channel, source,
@@ -318,9 +342,10 @@ export const rollupRepository = {
       );
     }
     await tx.execute(
-      sql`update insight_rollup_state set refreshed_at = ${at}::timestamptz where partnership_id = ${partnershipId}`,
+      sql`update insight_rollup_state set refreshed_at = ${at}::timestamptz, live_from = ${next}::date
+          where partnership_id = ${partnershipId}`,
     );
-    return { days: days.length, remaining: marked.length > maxDays };
+    return { days: days.length, remaining: marked.length > maxDays || next < target };
   },
 };
 

@@ -397,13 +397,39 @@ describe('the dashboard from the daily rollup', () => {
   it('does not mark a day for changes the dashboard does not count (a note, a redaction)', async () => {
     await services.insight.refreshRollup(a.id, new Date(START));
     const actor = triageOf(a);
-    const ref = refsA[10]!;
+    const [{ reference: ref }] = (await db.tenant(a.id, (tx) =>
+      rows<{ reference: string }>(
+        tx,
+        sql`select reference from concerns where created_at < now() - interval '10 days' order by created_at desc limit 1`,
+      ),
+    )) as [{ reference: string }];
     expect((await services.concerns.addNote(actor, ref, 'Called back', 'internal')).ok).toBe(true);
     expect((await services.concerns.redact(actor, ref, 'Removed', 'A name')).ok).toBe(true);
     const [marked] = await db.tenant(a.id, (tx) =>
       rows<{ n: number }>(tx, sql`select count(*)::int as n from insight_changes`),
     );
     expect(Number(marked!.n)).toBe(0);
+  });
+
+  it('marks nothing for a concern raised now (intake), but marks one recorded as raised last week', async () => {
+    await services.insight.refreshRollup(a.id, new Date(START));
+    const marks = async () =>
+      Number(
+        (
+          await db.tenant(a.id, (tx) =>
+            rows<{ n: number }>(tx, sql`select count(*)::int as n from insight_changes`),
+          )
+        )[0]!.n,
+      );
+    await services.concerns.create(publicActor(a.id, 'rollup-test'), { ...BASE_CONCERN, topic: 'idea' });
+    expect(await marks()).toBe(0);
+    await services.concerns.create(publicActor(a.id, 'rollup-test'), {
+      ...BASE_CONCERN,
+      topic: 'idea',
+      createdAt: new Date(START - 7 * DAY),
+    });
+    expect(await marks()).toBe(1);
+    await check(a, START, 10);
   });
 
   it('stays exact after a partial refresh, and a refresh later than the moment asked about', async () => {
