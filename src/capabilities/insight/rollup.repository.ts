@@ -68,7 +68,7 @@ function concernsOn(partnershipId: string, days: SQL, where: SQL[]): SQL {
       where c.partnership_id = ${partnershipId} and c.created_at >= d.starts and c.created_at < d.ends
         ${where.length > 0 ? sql`and ${sql.join(where, sql` and `)}` : sql``}
       offset 0) c
-    cross join lateral (select greatest(0, extract(epoch from (c.first_response_at - c.created_at)) / 3600) as h) rh`;
+    cross join lateral (select greatest(0, date_part('epoch', c.first_response_at - c.created_at) / 3600) as h) rh`;
 }
 
 /**
@@ -244,20 +244,29 @@ export const rollupRepository = {
         ${filtered ? sql`and ${sql.join(narrow('c', f), sql` and `)}` : sql``}
       group by c.lead_organisation_id, 10`;
     await withoutJit(tx);
+    // The days counted live: every day from live_from on (read first, so the planner sees how few
+    // they are; if a refresh moves live_from on meanwhile, more days are counted live, never fewer),
+    // and the days marked changed.
+    const [bounds] = await rows<{ live_from: string | null; last: string | null }>(
+      tx,
+      sql`select to_char(coalesce(
+            (select s.live_from from insight_rollup_state s where s.partnership_id = ${partnershipId}),
+            (select ${LONDON_DAY(sql`min(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId})),
+            'YYYY-MM-DD') as live_from,
+          to_char((select ${LONDON_DAY(sql`max(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId}),
+            'YYYY-MM-DD') as last`,
+    );
+    const recent: string[] = [];
+    const today = londonToday(now);
+    const last = bounds?.last && bounds.last > today ? bounds.last : today;
+    for (let d = bounds?.live_from ?? today; bounds?.live_from && d <= last; d = addDays(d, 1))
+      recent.push(d);
     const result = await rows<Row>(
       tx,
-      sql`with live_from as (
-            select coalesce(
-              (select s.live_from from insight_rollup_state s where s.partnership_id = ${partnershipId}),
-              (select ${LONDON_DAY(sql`min(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId})) as day),
-          changed as (${dayRanges(
-            sql`select ch.day from insight_changes ch where ch.partnership_id = ${partnershipId}
-              union
-              select generate_series(l.day,
-                (select ${LONDON_DAY(sql`max(c.created_at)`)} from concerns c where c.partnership_id = ${partnershipId}),
-                interval '1 day')::date
-              from live_from l`,
-          )}),
+      sql`with changed as (${dayRanges(
+        sql`select ch.day from insight_changes ch where ch.partnership_id = ${partnershipId}
+          ${recent.length > 0 ? sql`union select * from ${dayList(recent)}` : sql``}`,
+      )}),
           counted as (${stored} union all ${live})
         ${rangePart}
         union all ${openPart}
@@ -303,19 +312,23 @@ export const rollupRepository = {
     const completed: string[] = [];
     for (let d = from; d < target && completed.length < maxDays; d = addDays(d, 1)) completed.push(d);
     const next = completed.length > 0 ? addDays(completed[completed.length - 1]!, 1) : from;
+    // Marked days already rolled up, newest first.
     const marked = await rows<{ day: string }>(
       tx,
-      sql`select to_char(day, 'YYYY-MM-DD') as day from insight_changes where partnership_id = ${partnershipId}
+      sql`select to_char(day, 'YYYY-MM-DD') as day from insight_changes
+          where partnership_id = ${partnershipId} and day < ${from}::date
           group by day order by day desc limit ${maxDays + 1}`,
     );
     const batch = marked.slice(0, maxDays).map((r) => r.day);
-    // The marks seen are deleted now; the days are counted afterwards, so whatever those marks stood
-    // for is in the count. A change committed in between leaves its own mark for next time. Marks on
-    // days not rolled up yet are simply dropped: those days are counted live until they are.
-    if (batch.length > 0)
-      await tx.execute(
-        sql`delete from insight_changes where partnership_id = ${partnershipId} and day in (select * from ${dayList(batch)})`,
-      );
+    // The marks of the days rolled up now are deleted first; the days are counted afterwards, so
+    // whatever those marks stood for is in the count. A change committed in between leaves its own
+    // mark for next time. Marks on days not rolled up yet are not needed: those days are counted
+    // live until they are rolled up, from the concerns as they are then.
+    const unmarked = [...batch, ...completed];
+    await tx.execute(
+      sql`delete from insight_changes where partnership_id = ${partnershipId}
+          and (day >= ${next}::date ${unmarked.length > 0 ? sql`or day in (select * from ${dayList(unmarked)})` : sql``})`,
+    );
     const lo = since < at ? since : at;
     const hi = since < at ? at : since;
     const crossed =
@@ -328,7 +341,7 @@ export const rollupRepository = {
                   and ((c.closed_at is null and c.respond_due_at >= ${lo}::timestamptz and c.respond_due_at < ${hi}::timestamptz)
                     or (c.first_response_at is null and c.acknowledge_due_at >= ${lo}::timestamptz and c.acknowledge_due_at < ${hi}::timestamptz))`,
           );
-    const days = [...new Set([...batch.filter((d) => d < next), ...completed, ...crossed.map((r) => r.day)])];
+    const days = [...new Set([...batch, ...completed, ...crossed.map((r) => r.day)])];
     if (days.length > 0) {
       await tx.execute(
         sql`delete from insight_daily where partnership_id = ${partnershipId} and day in (select * from ${dayList(days)})`,
