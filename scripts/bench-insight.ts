@@ -10,6 +10,7 @@
  * over the covering index insight_concerns_dashboard) and the naive way (one plain GROUP BY per
  * breakdown, each reading the concerns table itself, without that index).
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -161,6 +162,13 @@ export async function dashboardBench(kit: BenchKit, size: number): Promise<void>
       `  first refresh: ${count(rolled.days)} days rolled up in ${fmt((performance.now() - rolling) / 1000)} s (${count(Number(rollupRows!.n))} rollup rows, ${String(rollupRows!.size)})`,
     );
 
+    // Other work on the machine slows every figure below: the load average says how much there was.
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => fmt(l, 2))
+        .join(', ');
+    out(`  load average (1, 5, 15 min) before measuring: ${load()} on ${os.cpus().length} CPUs`);
     const filters = resolveFilters({} as never, new Date());
     const time = async (name: string, fn: () => Promise<unknown>, minimum: number) => {
       for (let i = 0; i < 5; i++) await fn();
@@ -246,6 +254,7 @@ export async function dashboardBench(kit: BenchKit, size: number): Promise<void>
     out(`  naive / dashboard's query: ${ratio(plain, queries)} (higher: Heard is faster)`);
     out(`  naive / whole dashboard call: ${ratio(plain, heard)}`);
     out(`  previous / whole dashboard call: ${ratio(before, heard)}`);
+    out(`  load average (1, 5, 15 min) after measuring: ${load()}`);
     out();
   } finally {
     await db.close();
