@@ -49,7 +49,9 @@ function describeFilters(
   if (isTopicGroup(f.topic))
     out.push(
       t(`insight.topicGroups.${f.topic}.summary`, {
-        topics: TOPIC_GROUPS[f.topic].map((x) => t(`share.vocab.topic.${x}`)).join(t('insight.filters.or')),
+        topics: TOPIC_GROUPS[f.topic]
+          .map((x) => t(`share.vocab.topic.${x}`))
+          .join(t('insight.topicGroups.or')),
       }),
     );
   else if (f.topic) out.push(t('insight.filters.topicIs', { topic: t(`share.vocab.topic.${f.topic}`) }));
