@@ -113,14 +113,16 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
 
   it('finds which areas raised the most hate-related concerns last quarter', async () => {
     await page.getByRole('link', { name: 'the last full quarter' }).click();
-    await page.locator('#filter-topic').selectOption({ label: 'Hate, prejudice or harassment' });
+    // Every hate topic together: hate and harassment, and hate or disinformation being spread.
+    await page.locator('#filter-topic').selectOption({ label: 'Any hate-related topic' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await check('dashboard, hate last quarter');
+    expect(await page.locator('#filter-summary').textContent()).toContain('about any hate-related topic');
     const from = await page.locator('#filter-from').inputValue();
     const to = await page.locator('#filter-to').inputValue();
     const truth = await query<{ area: string | null; n: number }>(sql`
       select a.group_name as area, count(*)::int as n from concerns c left join areas a on a.id = c.area_id
-      where c.partnership_id = ${partnershipId} and c.topic = 'hate_harassment'
+      where c.partnership_id = ${partnershipId} and c.topic in ('hate_harassment', 'hate_disinformation')
         and c.created_at >= (${from}::date::timestamp at time zone 'Europe/London')
         and c.created_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')
       group by 1`);

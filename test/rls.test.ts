@@ -230,6 +230,24 @@ async function populate(p: Partnership): Promise<void> {
     { characteristic: 'disability', source: 'Census 2021', figures: { yes: 166, no: 834 } },
   );
   await populateProgramme(p, created.id);
+  // Insight's daily rollup: a concern recorded as raised last week, rolled up (rows and the refresh
+  // state), then another: a day marked changed.
+  const lastWeek = (days: number) =>
+    services.concerns.create(publicActor(p.id, 'rls-test'), {
+      kind: 'suggestion',
+      topic: 'idea',
+      description: 'A bench by the bus stop',
+      affectedGroups: [],
+      forGroup: false,
+      anonymous: true,
+      consentToShare: false,
+      channel: 'web',
+      language: 'en',
+      createdAt: new Date(Date.now() - days * 86_400_000),
+    });
+  await lastWeek(8);
+  await services.insight.refreshRollup(p.id);
+  await lastWeek(7);
 }
 
 /** The programme's tables, filled through its service: a priority, theme, action, milestone, update, link, opt-out. */

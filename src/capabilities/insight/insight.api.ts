@@ -5,9 +5,9 @@ import { staffActor } from '../../platform/auth/actor.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { paths } from '../../platform/paths.js';
 import { problemResponse } from '../concerns/concerns.schema.js';
-import { TOPICS } from '../concerns/vocabulary.js';
 import type { Figure } from './figures.js';
 import { resolveFilters } from './insight.schema.js';
+import { TOPIC_CHOICES, topicsOf } from './topic-groups.js';
 import type { InsightService } from './insight.service.js';
 
 const TAGS = ['Insight'];
@@ -20,7 +20,12 @@ const query = z.object({
   to: day.optional().describe('Last day (London), YYYY-MM-DD; defaults to today'),
   interval: z.enum(['week', 'month']).optional().describe('Periods for figures over time (default week)'),
   areaId: guid.optional(),
-  topic: z.enum(TOPICS).optional(),
+  topic: z
+    .enum(TOPIC_CHOICES)
+    .optional()
+    .describe(
+      'A topic, or hate_related for every hate topic together (hate_harassment, hate_disinformation)',
+    ),
   organisationId: guid.optional().describe('Lead organisation'),
 });
 
@@ -62,6 +67,8 @@ const response = z.object({
     interval: z.enum(['week', 'month']),
     areaId: z.string().nullable(),
     topic: z.string().nullable(),
+    /** The topics the topic filter stands for (more than one for a group). */
+    topics: z.array(z.string()).nullable(),
     organisationId: z.string().nullable(),
   }),
   figures: z.array(figure),
@@ -88,6 +95,7 @@ export function insightApi(app: FastifyInstance, insight: InsightService) {
         interval: f.interval,
         areaId: f.areaId ?? null,
         topic: f.topic ?? null,
+        topics: topicsOf(f.topic) ? [...topicsOf(f.topic)!] : null,
         organisationId: f.organisationId ?? null,
       },
       figures: figures.map((fig) => ({

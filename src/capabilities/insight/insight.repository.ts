@@ -3,6 +3,7 @@ import type { Tx } from '../../platform/db/index.js';
 import { concernsRepository, type QueueFilters, type QueueSort } from '../concerns/concerns.repository.js';
 import type { Interval } from './figures.js';
 import { insightPopulation } from './insight.table.js';
+import { topicsOf } from './topic-groups.js';
 
 export interface InsightFilters {
   /** London calendar dates, YYYY-MM-DD, both inclusive. */
@@ -10,6 +11,7 @@ export interface InsightFilters {
   to: string;
   interval: Interval;
   areaId?: string | undefined;
+  /** A topic, or a group of topics (TOPIC_GROUPS, e.g. hate_related): see topicsOf. */
   topic?: string | undefined;
   /** The lead organisation. */
   organisationId?: string | undefined;
@@ -45,8 +47,9 @@ async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
 /** Area, topic and lead organisation filters, shared by every query. */
 function narrow(f: Pick<InsightFilters, 'areaId' | 'topic' | 'organisationId'>): SQL[] {
   const parts: SQL[] = [];
+  const topics = topicsOf(f.topic);
   if (f.areaId) parts.push(sql`c.area_id = ${f.areaId}`);
-  if (f.topic) parts.push(sql`c.topic = ${f.topic}`);
+  if (topics) parts.push(sql`c.topic in ${topics}`);
   if (f.organisationId) parts.push(sql`c.lead_organisation_id = ${f.organisationId}`);
   return parts;
 }
@@ -64,130 +67,7 @@ function inRange(partnershipId: string, f: InsightFilters): SQL {
   );
 }
 
-const overdue = (now: Date) =>
-  sql`(c.respond_due_at < ${now.toISOString()}::timestamptz or (c.first_response_at is null and c.acknowledge_due_at < ${now.toISOString()}::timestamptz))`;
-
 export const insightRepository = {
-  /**
-   * Every count the dashboard shows for the range, in one pass over the range (grouping sets), read
-   * from the insight_concerns_dashboard index alone: by topic and period, by area and kind, by
-   * channel, source and kind, and urgent or not.
-   */
-  async counts(tx: Tx, partnershipId: string, f: InsightFilters): Promise<CountRow[]> {
-    const unit = sql.raw(f.interval === 'week' ? `'week'` : `'month'`);
-    const result = await rows<{
-      g_time: number;
-      g_area: number;
-      g_channel: number;
-      period: string | null;
-      topic: string | null;
-      area_id: string | null;
-      kind: string | null;
-      channel: string | null;
-      source: string | null;
-      urgent: boolean | null;
-      n: number;
-    }>(
-      tx,
-      sql`select grouping(period) as g_time, grouping(area_id) as g_area, grouping(channel) as g_channel,
-            period, topic, area_id, null::text as kind, channel, source, urgent, count(*)::int as n
-          from (
-            select to_char(date_trunc(${unit}, c.created_at at time zone 'Europe/London'), 'YYYY-MM-DD') as period,
-              c.topic, c.area_id, c.kind, c.channel, c.source, c.urgent
-            from concerns c where ${inRange(partnershipId, f)}
-          ) x
-          group by grouping sets ((period, topic), (area_id), (channel, source), (urgent))`,
-    );
-    return result.map((r) => ({
-      dimension:
-        Number(r.g_time) === 0
-          ? 'time'
-          : Number(r.g_area) === 0
-            ? 'area'
-            : Number(r.g_channel) === 0
-              ? 'channel'
-              : 'urgent',
-      period: r.period,
-      topic: r.topic,
-      areaId: r.area_id,
-      kind: r.kind,
-      channel: r.channel,
-      source: r.source,
-      urgent: r.urgent,
-      n: Number(r.n),
-    }));
-  },
-
-  /** Concerns open now, and how many of them are overdue, by lead organisation (null: not yet routed). */
-  async openByOrganisation(
-    tx: Tx,
-    partnershipId: string,
-    f: Pick<InsightFilters, 'areaId' | 'topic' | 'organisationId'>,
-    now: Date,
-  ) {
-    const where = sql.join(
-      [sql`c.partnership_id = ${partnershipId}`, sql`c.closed_at is null`, ...narrow(f)],
-      sql` and `,
-    );
-    const result = await rows<{
-      organisation_id: string | null;
-      open: number;
-      overdue: number;
-      urgent: number;
-    }>(
-      tx,
-      sql`select c.lead_organisation_id as organisation_id, count(*)::int as open,
-            (count(*) filter (where ${overdue(now)}))::int as overdue,
-            (count(*) filter (where c.urgent))::int as urgent
-          from concerns c where ${where} group by 1`,
-    );
-    return result.map((r) => ({
-      organisationId: r.organisation_id,
-      open: Number(r.open),
-      overdue: Number(r.overdue),
-      urgent: Number(r.urgent),
-    }));
-  },
-
-  /**
-   * Response against targets, by lead organisation, for concerns raised in the range: the median
-   * time to first response, and how many first responses (acknowledgements) and closures were due
-   * and how many came on time. A concern not yet due and not yet answered counts in neither.
-   */
-  async responses(tx: Tx, partnershipId: string, f: InsightFilters, now: Date): Promise<ResponseRow[]> {
-    const at = sql`${now.toISOString()}::timestamptz`;
-    const result = await rows<{
-      organisation_id: string;
-      responded: number;
-      median_hours: number | string | null;
-      ack_due: number;
-      ack_within: number;
-      respond_due: number;
-      respond_within: number;
-    }>(
-      tx,
-      sql`select c.lead_organisation_id as organisation_id,
-            (count(*) filter (where c.first_response_at is not null))::int as responded,
-            percentile_cont(0.5) within group (order by extract(epoch from (c.first_response_at - c.created_at)) / 3600)
-              filter (where c.first_response_at is not null) as median_hours,
-            (count(*) filter (where c.first_response_at is not null or c.acknowledge_due_at < ${at}))::int as ack_due,
-            (count(*) filter (where c.first_response_at <= c.acknowledge_due_at))::int as ack_within,
-            (count(*) filter (where c.closed_at is not null or c.respond_due_at < ${at}))::int as respond_due,
-            (count(*) filter (where c.closed_at <= c.respond_due_at))::int as respond_within
-          from concerns c where ${inRange(partnershipId, f)} and c.lead_organisation_id is not null
-          group by 1`,
-    );
-    return result.map((r) => ({
-      organisationId: r.organisation_id,
-      responded: Number(r.responded),
-      medianHours: r.median_hours === null ? null : Number(r.median_hours),
-      ackDue: Number(r.ack_due),
-      ackWithin: Number(r.ack_within),
-      respondDue: Number(r.respond_due),
-      respondWithin: Number(r.respond_within),
-    }));
-  },
-
   /** Equality answers of concerns raised in the range: question, answer, how many. */
   async equalityAnswers(tx: Tx, partnershipId: string, f: InsightFilters) {
     const result = await rows<{ question: string; answer: string; n: number }>(

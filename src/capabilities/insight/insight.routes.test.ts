@@ -109,6 +109,42 @@ describe('the partnership dashboard', () => {
     expect(res.body).toContain('about Hate, prejudice or harassment');
   });
 
+  it('counts every hate topic together with the hate-related topic group, on the page, in the API and in exports', async () => {
+    // Five reports of hate being spread, in South, long enough ago to be outside the default range.
+    const longAgo = new Date(now - 400 * DAY);
+    await make(t.a, 5, { topic: 'hate_disinformation', areaId: t.a.areas['a-02']!, createdAt: longAgo });
+    const from = new Date(now - 420 * DAY).toISOString().slice(0, 10);
+    const c = await t.signedIn(t.a, 'analyst');
+    const page = await c.get(`/staff/insight?topic=hate_related&from=${from}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(
+      'about any hate-related topic: Hate, prejudice or harassment or Hate or disinformation',
+    );
+    expect(page.body).toMatch(/<option value="hate_related"\s+selected>Any hate-related topic<\/option>/);
+    // 12 hate and harassment in North, 5 hate or disinformation in South: 17 in all (the wards
+    // themselves are withheld, as East and "no area" are small).
+    expect(tableCells(page.body, 'byDistrict').at(-1)).toEqual(['Total', '17']);
+    expect(tableCells(page.body, 'byArea').at(-1)).toEqual(['Total', '17']);
+    expect(tableCells(page.body, 'overTime').at(-1)!.at(-1)).toBe('17');
+    const api = (await c.get(`/api/v1/insight/dashboard?topic=hate_related&from=${from}`)).json() as {
+      filters: { topic: string; topics: string[] };
+      figures: { id: string; totals: { cells: { value?: number }[] } | null }[];
+    };
+    expect(api.filters).toMatchObject({
+      topic: 'hate_related',
+      topics: ['hate_harassment', 'hate_disinformation'],
+    });
+    expect(api.figures.find((f) => f.id === 'byDistrict')!.totals!.cells[0]!.value).toBe(17);
+    const url = `/staff/insight/export?figure=byDistrict&topic=hate_related&from=${from}`;
+    await c.get(url);
+    const csv = await c.post(url, { format: 'csv' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.split('\r\n')).toContain('Total,17');
+    // Hate and harassment alone is the 12 of them: the group added the 5 reports of hate being spread.
+    const one = await c.get(`/staff/insight?topic=hate_harassment&from=${from}`);
+    expect(tableCells(one.body, 'byDistrict').at(-1)).toEqual(['Total', '12']);
+  });
+
   it('takes analysts straight to the dashboard when they sign in', async () => {
     const c = await t.signedIn(t.a, 'analyst');
     expect((await c.get('/staff')).headers.location).toBe('/staff/insight');

@@ -22,6 +22,7 @@ import {
 } from './insight.schema.js';
 import type { InsightService } from './insight.service.js';
 import { renderFigure } from './render.js';
+import { isTopicGroup, TOPIC_GROUPS } from './topic-groups.js';
 
 const MIME = {
   csv: 'text/csv; charset=utf-8',
@@ -45,7 +46,15 @@ function describeFilters(
   const out = [t('insight.filters.range', { from: day(f.from), to: day(f.to) })];
   if (f.areaId)
     out.push(t('insight.filters.areaIs', { area: choices.areas.find((a) => a.id === f.areaId)?.name ?? '' }));
-  if (f.topic) out.push(t('insight.filters.topicIs', { topic: t(`share.vocab.topic.${f.topic}`) }));
+  if (isTopicGroup(f.topic))
+    out.push(
+      t(`insight.topicGroups.${f.topic}.summary`, {
+        topics: TOPIC_GROUPS[f.topic]
+          .map((x) => t(`share.vocab.topic.${x}`))
+          .join(t('insight.topicGroups.or')),
+      }),
+    );
+  else if (f.topic) out.push(t('insight.filters.topicIs', { topic: t(`share.vocab.topic.${f.topic}`) }));
   if (f.organisationId)
     out.push(
       t('insight.filters.organisationIs', {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { TOPICS } from '../concerns/vocabulary.js';
 import { addDays, lastQuarter, londonToday, type Interval } from './figures.js';
 import type { InsightFilters } from './insight.repository.js';
 import { QUESTIONS, categoriesOf } from './dashboard.js';
+import { TOPIC_CHOICES } from './topic-groups.js';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,7 +27,8 @@ export const filtersQuery = z.object({
   to: lenient(realDay),
   interval: lenient(z.enum(['week', 'month'])),
   area: lenient(z.string().regex(GUID)),
-  topic: lenient(z.enum(TOPICS)),
+  /** A topic, or a group of topics such as hate_related. */
+  topic: lenient(z.enum(TOPIC_CHOICES)),
   organisation: lenient(z.string().regex(GUID)),
   preset: lenient(z.enum(['quarter', 'lastQuarter', 'year'])),
 });

@@ -10,12 +10,17 @@ import { TOPICS } from '../concerns/vocabulary.js';
 import { categoriesOf, dashboardFigures, equalityFigures, QUESTIONS, type Question } from './dashboard.js';
 import { periods, type Cell, type Figure } from './figures.js';
 import { insightRepository, type InsightFilters } from './insight.repository.js';
+import { rollupRepository } from './rollup.repository.js';
+import { TOPIC_GROUP_KEYS } from './topic-groups.js';
 import type { EqualityPanel, InsightPanel } from './panels.js';
 
 type Problem<P extends string> = { ok: false; problem: P };
 
 /** How many rows a queue export may hold: enough for any working list, bounded for memory. */
 export const QUEUE_EXPORT_LIMIT = 10_000;
+
+/** Changed days rolled up per transaction: a month of days is a second or two at a million concerns. */
+export const ROLLUP_BATCH_DAYS = 31;
 
 export interface PopulationInput {
   characteristic: Question;
@@ -48,9 +53,12 @@ export function createInsightService(
         await tenancyRepository.listAreas(tx),
         await tenancyRepository.listOrganisations(tx),
       ];
-      const counts = await insightRepository.counts(tx, actor.partnershipId, filters);
-      const open = await insightRepository.openByOrganisation(tx, actor.partnershipId, filters, now);
-      const responses = await insightRepository.responses(tx, actor.partnershipId, filters, now);
+      const { counts, open, responses } = await rollupRepository.dashboard(
+        tx,
+        actor.partnershipId,
+        filters,
+        now,
+      );
       const figures = dashboardFigures(counts, open, responses, {
         periods: periods(filters.from, filters.to, filters.interval),
         areas,
@@ -62,6 +70,22 @@ export function createInsightService(
       }
       return { figures, areas, organisations };
     });
+  }
+
+  /**
+   * Brings the dashboard's daily rollup up to date for one partnership, a batch of changed days at a
+   * time (each batch its own transaction, so a first refresh of years of concerns never holds one
+   * long transaction). The dashboard is exact without it, only slower the more days have changed.
+   */
+  async function refreshRollup(partnershipId: string, now: Date = new Date()): Promise<{ days: number }> {
+    let days = 0;
+    for (;;) {
+      const batch = await db.tenant(partnershipId, (tx) =>
+        rollupRepository.refresh(tx, partnershipId, now, ROLLUP_BATCH_DAYS),
+      );
+      days += batch.days;
+      if (!batch.remaining) return { days };
+    }
   }
 
   async function equalityIn(actor: Actor, filters: InsightFilters, now: Date) {
@@ -112,7 +136,18 @@ export function createInsightService(
         areas: await tenancyRepository.listAreas(tx),
         organisations: await tenancyRepository.listOrganisations(tx),
         topics: TOPICS,
+        topicGroups: TOPIC_GROUP_KEYS,
       }));
+    },
+
+    refreshRollup,
+
+    /** The same for every partnership: what the server runs every minute. */
+    async refreshRollups(now: Date = new Date()): Promise<{ days: number }> {
+      const partnerships = await db.system((tx) => tenancyRepository.listPartnerships(tx));
+      let days = 0;
+      for (const p of partnerships) days += (await refreshRollup(p.id, now)).days;
+      return { days };
     },
 
     /**

@@ -5,8 +5,10 @@ import { dashboardFigures, equalityFigures } from './dashboard.js';
 import { toCsv } from './export.js';
 import { lastQuarter, medianDays, periods, share, type Cell, type Figure } from './figures.js';
 import type { CountRow } from './insight.repository.js';
-import { resolveFilters } from './insight.schema.js';
+import { filtersQuery, resolveFilters } from './insight.schema.js';
 import { renderFigure } from './render.js';
+import { medianFromSteps, responseStep } from './rollup.js';
+import { isTopicGroup, topicsOf } from './topic-groups.js';
 
 const t = (key: string, vars?: Record<string, string | number>) =>
   vars ? `${key}(${Object.values(vars).join(',')})` : key;
@@ -73,6 +75,69 @@ describe('periods and ranges', () => {
       to: '2026-09-30',
       interval: 'month',
     });
+  });
+});
+
+/** percentile_cont(0.5): the middle value, or halfway between the two middle ones. */
+function exactMedian(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const middle = (v.length - 1) / 2;
+  return (
+    v[Math.floor(middle)]! + (middle - Math.floor(middle)) * (v[Math.ceil(middle)]! - v[Math.floor(middle)]!)
+  );
+}
+
+describe('the median from response-time steps', () => {
+  it('puts a response time in its step: hours, then 6 hours, days and 30 days', () => {
+    expect(responseStep(0)).toEqual({ from: 0, width: 1 });
+    expect(responseStep(23.99)).toEqual({ from: 23, width: 1 });
+    expect(responseStep(72)).toEqual({ from: 72, width: 6 });
+    expect(responseStep(100)).toEqual({ from: 96, width: 6 });
+    expect(responseStep(340)).toEqual({ from: 336, width: 24 });
+    expect(responseStep(2200)).toEqual({ from: 2160, width: 720 });
+    expect(responseStep(20_000)).toEqual({ from: 8640, width: null });
+    expect(responseStep(-3)).toEqual({ from: 0, width: 1 });
+  });
+
+  it('gives nothing for no responses, and the middle of the step for one', () => {
+    expect(medianFromSteps([])).toBeNull();
+    expect(medianFromSteps([{ from: 24, n: 0 }])).toBeNull();
+    expect(medianFromSteps([{ from: 24, n: 1 }])).toBe(24.5);
+  });
+
+  it('is never further from the exact median than one step', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 9000, noNaN: true }), { minLength: 1, maxLength: 60 }),
+        (hours) => {
+          const steps = new Map<number, number>();
+          for (const h of hours) {
+            const from = responseStep(h).from;
+            steps.set(from, (steps.get(from) ?? 0) + 1);
+          }
+          const rolled = medianFromSteps([...steps].map(([from, n]) => ({ from, n })))!;
+          const exact = exactMedian(hours);
+          const width = responseStep(Math.max(rolled, exact)).width;
+          if (width === null) return rolled >= 8640 - 720 && exact >= 8640 - 720;
+          return Math.abs(rolled - exact) <= width + 1e-9;
+        },
+      ),
+    );
+  });
+});
+
+describe('topic groups', () => {
+  it('lets the topic filter stand for every hate topic together', () => {
+    expect(isTopicGroup('hate_related')).toBe(true);
+    expect(isTopicGroup('hate_harassment')).toBe(false);
+    expect(topicsOf('hate_related')).toEqual(['hate_harassment', 'hate_disinformation']);
+    expect(topicsOf('idea')).toEqual(['idea']);
+    expect(topicsOf(undefined)).toBeUndefined();
+  });
+
+  it('is accepted from a query string, and anything else falls back to no topic filter', () => {
+    expect(resolveFilters(filtersQuery.parse({ topic: 'hate_related' })).topic).toBe('hate_related');
+    expect(resolveFilters(filtersQuery.parse({ topic: 'hate' })).topic).toBeUndefined();
   });
 });
 
