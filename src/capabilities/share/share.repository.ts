@@ -1,13 +1,6 @@
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt } from 'drizzle-orm';
 import type { OpeningQuery, Tx } from '../../platform/db/index.js';
-import { preparedFor } from '../../platform/db/prepared.js';
 import { shareDrafts } from './share.table.js';
-
-/** takeUnchanged's failure: the draft was changed, taken or expired since its answers were read. */
-export function isDraftChanged(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return (e.cause?.code ?? e.code) === 'HR001';
-}
 
 export const shareRepository = {
   async find(tx: Tx, tokenHash: string) {
@@ -45,35 +38,6 @@ export const shareRepository = {
       text: `delete from share_drafts where token_hash = '${tokenHash}' and expires_at > now() returning answers`,
       read: (rows) => rows[0]?.answers as Record<string, unknown> | undefined,
     };
-  },
-
-  /**
-   * Deletes the draft only if its answers are still exactly `answersJson`, and otherwise fails the
-   * statement (SQLSTATE HR001, `isDraftChanged`) and so the transaction. For a submission made from
-   * answers this server already holds: the concern's insert is pipelined behind this, unanswered, so
-   * a draft changed or sent elsewhere in the meantime must roll it back, not just report.
-   */
-  async takeUnchanged(tx: Tx, tokenHash: string, answersJson: string): Promise<void> {
-    const statement = preparedFor(tx, 'share.takeUnchanged', (name) => {
-      const taken = tx.$with('taken').as(
-        tx
-          .delete(shareDrafts)
-          .where(
-            and(
-              eq(shareDrafts.tokenHash, sql.placeholder('hash')),
-              gt(shareDrafts.expiresAt, sql`now()`),
-              eq(shareDrafts.answers, sql`${sql.placeholder('answers')}::jsonb`),
-            ),
-          )
-          .returning({ id: shareDrafts.id }),
-      );
-      return tx
-        .with(taken)
-        .select({ ok: sql<boolean>`heard_require(count(*) = 1, 'share draft unchanged')` })
-        .from(taken)
-        .prepare(name);
-    });
-    await statement.execute({ hash: tokenHash, answers: answersJson });
   },
 
   async findByResumeHash(tx: Tx, resumeHash: string) {

@@ -9,11 +9,9 @@ import {
   isUniqueViolation,
   type ConcernsService,
   type CreatedConcern,
-  type NewConcern,
 } from '../concerns/concerns.service.js';
 import { createMailRenderer } from '../notifications/mail-renderer.js';
-import { DraftCache } from './draft-cache.js';
-import { isDraftChanged, shareRepository } from './share.repository.js';
+import { shareRepository } from './share.repository.js';
 import { completeAnswers, type CompleteAnswers } from './share.schema.js';
 
 /** Drafts last a week, so someone interrupted can come back to their answers. */
@@ -72,20 +70,6 @@ class KeepDraft extends Error {
   }
 }
 
-/** A draft's answers, complete and valid, or the page to send the resident back to. */
-function checkAnswers(
-  answers: Record<string, unknown>,
-): { ok: true; a: CompleteAnswers } | { ok: false; outcome: SubmitOutcome } {
-  const missing = firstMissingStep(answers);
-  const parsed = completeAnswers.safeParse(answers);
-  if (missing || !parsed.success) {
-    return { ok: false, outcome: { ok: false, problem: 'incomplete', step: missing ?? 'kind' } };
-  }
-  return { ok: true, a: parsed.data };
-}
-
-const draftKey = (partnershipId: string, tokenHash: string) => `${partnershipId}:${tokenHash}`;
-
 export type ResumeLink = { secret: string; expiresAt: Date };
 
 export interface ShareOptions {
@@ -103,7 +87,6 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
     return ab.length === bb.length && timingSafeEqual(ab, bb);
   };
   const renderer = createMailRenderer();
-  const drafts = new DraftCache();
   const domain = mailDomain(options.mailFrom);
 
   // The partnership's areas, read on every where page and every submission, change rarely.
@@ -122,9 +105,7 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
   return {
     async load(partnershipId: string, token: string | undefined): Promise<Record<string, unknown>> {
       if (!token) return {};
-      const hash = hashToken(token);
-      const row = await db.tenant(partnershipId, (tx) => shareRepository.find(tx, hash));
-      if (row) drafts.set(draftKey(partnershipId, hash), JSON.stringify(row.answers));
+      const row = await db.tenant(partnershipId, (tx) => shareRepository.find(tx, hashToken(token)));
       return row?.answers ?? {};
     },
 
@@ -138,8 +119,8 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
       answers: Record<string, unknown>,
       page?: { step: Step; pending?: Record<string, string | string[]> },
     ): Promise<Record<string, unknown>> {
-      const hash = hashToken(token);
-      const saved = await db.tenant(partnershipId, async (tx) => {
+      return db.tenant(partnershipId, async (tx) => {
+        const hash = hashToken(token);
         const existing = (await shareRepository.find(tx, hash))?.answers ?? {};
         const merged: Record<string, unknown> = { ...existing, ...answers };
         if (page) {
@@ -158,9 +139,6 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
         );
         return merged;
       });
-      // Kept once committed: the answers as the database now holds them.
-      drafts.set(draftKey(partnershipId, hash), JSON.stringify(saved));
-      return saved;
     },
 
     /**
@@ -278,89 +256,54 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
     ): Promise<SubmitOutcome> {
       if (!token) return { ok: false, problem: 'noDraft' };
       const hash = hashToken(token);
-      const key = draftKey(partnershipId, hash);
       const knownAreas = new Set((await areas(partnershipId)).map((area) => area.id));
-      const actor = publicActor(partnershipId, correlationId);
-      const toConcern = (a: CompleteAnswers): NewConcern => ({
-        kind: a.kind,
-        topic: a.topic,
-        description: a.description,
-        areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
-        placeDescription: a.placeDescription,
-        whenText: a.whenText,
-        affectedGroups: a.affectedGroups,
-        forGroup: a.forGroup === 'yes',
-        groupName: a.groupName,
-        anonymous: a.contactMode === 'anonymous',
-        contactName: a.contactName,
-        contactEmail: a.contactEmail,
-        contactPhone: a.contactPhone,
-        preferredContact: a.preferredContact,
-        consentToShare: a.consentToShare === 'yes',
-        equality: a.equality,
-        channel: 'web',
-        language,
-      });
-
-      // The answers this server last saw for the draft, when they are complete: one round trip, the
-      // draft taken only if it still holds exactly these answers. Otherwise (changed on another
-      // server, evicted, or not complete yet) the draft is read as it is now.
-      const held = drafts.get(key);
-      const heldAnswers =
-        held === undefined ? undefined : checkAnswers(JSON.parse(held) as Record<string, unknown>);
-      for (let attempt = 0; heldAnswers?.ok && held !== undefined; attempt++) {
-        try {
-          const outcome = await db.tenant<SubmitOutcome>(partnershipId, async (tx) => {
-            const taken = shareRepository.takeUnchanged(tx, hash, held);
-            taken.catch(() => undefined);
-            const { created, store } = await concerns.prepareIn(tx, actor, toConcern(heldAnswers.a)).catch(
-              // Had the draft changed, whatever prepareIn asked next failed for that reason: say so.
-              async (err: unknown) => {
-                await taken;
-                throw err;
-              },
-            );
-            return new Last(async () => {
-              // Both are already on their way; the draft's answer decides which error, if any, is told.
-              const [took, stored] = await Promise.allSettled([taken, store()]);
-              if (took.status === 'rejected') throw took.reason;
-              if (stored.status === 'rejected') throw stored.reason;
-              return { ok: true, created, answers: heldAnswers.a };
-            });
-          });
-          drafts.delete(key);
-          return outcome;
-        } catch (err) {
-          if (isDraftChanged(err)) break;
-          // A reference clash (about 1 in 10^14) rolls everything back; draw again.
-          if (isUniqueViolation(err) && attempt < 3) continue;
-          throw err;
-        }
-      }
-
       // One transaction: take the draft, check it, store the concern. If anything is wrong the draft
       // is put back by the rollback, so nothing is stored half-way and the resident can carry on.
       // On a server it is two round trips: BEGIN with the draft taken, then the concern with COMMIT.
       for (let attempt = 0; ; attempt++) {
         try {
-          const outcome = await db.tenantWith<Record<string, unknown> | undefined, SubmitOutcome>(
+          return await db.tenantWith<Record<string, unknown> | undefined, SubmitOutcome>(
             partnershipId,
             shareRepository.takeOpening(hash),
             async (tx, answers) => {
               if (!answers) return { ok: false, problem: 'noDraft' };
-              const checked = checkAnswers(answers);
-              if (!checked.ok) throw new KeepDraft(checked.outcome);
-              const { created, store } = await concerns.prepareIn(tx, actor, toConcern(checked.a));
-              // Storing the concern is the transaction's last statement: COMMIT goes with it.
-              return new Last(() =>
-                store().then((): SubmitOutcome => ({ ok: true, created, answers: checked.a })),
+              const missing = firstMissingStep(answers);
+              const parsed = completeAnswers.safeParse(answers);
+              if (missing || !parsed.success) {
+                throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
+              }
+              const a = parsed.data;
+              const { created, store } = await concerns.prepareIn(
+                tx,
+                publicActor(partnershipId, correlationId),
+                {
+                  kind: a.kind,
+                  topic: a.topic,
+                  description: a.description,
+                  areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
+                  placeDescription: a.placeDescription,
+                  whenText: a.whenText,
+                  affectedGroups: a.affectedGroups,
+                  forGroup: a.forGroup === 'yes',
+                  groupName: a.groupName,
+                  anonymous: a.contactMode === 'anonymous',
+                  contactName: a.contactName,
+                  contactEmail: a.contactEmail,
+                  contactPhone: a.contactPhone,
+                  preferredContact: a.preferredContact,
+                  consentToShare: a.consentToShare === 'yes',
+                  equality: a.equality,
+                  channel: 'web',
+                  language,
+                },
               );
+              // Storing the concern is the transaction's last statement: COMMIT goes with it.
+              return new Last(() => store().then((): SubmitOutcome => ({ ok: true, created, answers: a })));
             },
           );
-          drafts.delete(key);
-          return outcome;
         } catch (err) {
           if (err instanceof KeepDraft) return err.outcome;
+          // A reference clash (about 1 in 10^14) rolls everything back; draw again.
           if (isUniqueViolation(err) && attempt < 3) continue;
           throw err;
         }

@@ -4,7 +4,7 @@ import { publicActor } from '../auth/actor.js';
 import { hashToken, newSecretToken } from '../auth/tokens.js';
 import { testConfig } from '../../config.js';
 import { buildServices, type Services } from '../../services.js';
-import { isDraftChanged, shareRepository } from '../../capabilities/share/share.repository.js';
+import { shareRepository } from '../../capabilities/share/share.repository.js';
 import { createTestDatabase } from '../../../test/helpers/db.js';
 import { createTestPartnership } from '../../../test/helpers/fixtures.js';
 import { Last, type Database } from './index.js';
@@ -109,51 +109,6 @@ describe('tenantWith: a first statement sent with BEGIN', () => {
 
   it('refuses an opening built from anything but a token hash', () => {
     expect(() => shareRepository.takeOpening("x' or true --")).toThrow('Not a draft token hash');
-  });
-});
-
-describe('tenant: a transaction that ends with its last statement', () => {
-  it('commits with the last statement, and a failed earlier statement stops the later ones', async () => {
-    const token = newSecretToken();
-    const answers = { kind: 'concern' };
-    await services.share.save(a.id, token, answers);
-    const before = await draftCount(a.id);
-    // The draft changed since these answers were read: takeUnchanged fails, and the statement
-    // pipelined behind it (already sent) must not take effect either.
-    await expect(
-      db.tenant(a.id, async (tx) => {
-        const taken = shareRepository.takeUnchanged(tx, hashToken(token), JSON.stringify({ kind: 'idea' }));
-        taken.catch(() => undefined);
-        return new Last(async () => {
-          const deleted = tx.execute(sql`delete from share_drafts`);
-          deleted.catch(() => undefined);
-          await taken;
-          return deleted;
-        });
-      }),
-    ).rejects.toSatisfy((err: unknown) => isDraftChanged(err));
-    expect(await draftCount(a.id)).toBe(before);
-
-    const taken = await db.tenant(a.id, async (tx) => {
-      return new Last(async () => {
-        await shareRepository.takeUnchanged(tx, hashToken(token), JSON.stringify(answers));
-        return 'taken';
-      });
-    });
-    expect(taken).toBe('taken');
-    expect(await draftCount(a.id)).toBe(before - 1);
-  });
-
-  it('takes a draft only in its own partnership', async () => {
-    const token = newSecretToken();
-    const answers = { kind: 'suggestion' };
-    await services.share.save(a.id, token, answers);
-    await expect(
-      db.tenant(b.id, (tx) => shareRepository.takeUnchanged(tx, hashToken(token), JSON.stringify(answers))),
-    ).rejects.toSatisfy((err: unknown) => isDraftChanged(err));
-    await db.tenant(a.id, (tx) =>
-      shareRepository.takeUnchanged(tx, hashToken(token), JSON.stringify(answers)),
-    );
   });
 });
 

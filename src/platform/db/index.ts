@@ -25,10 +25,9 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /**
    * Runs fn in a transaction as the heard_app role with the partnership set, so row-level security
-   * confines every query to that partnership. Almost all work goes through here. fn may end with a
-   * `Last` statement, for COMMIT to travel with it.
+   * confines every query to that partnership. Almost all work goes through here.
    */
-  tenant<T>(partnershipId: string, fn: (tx: Tx) => Promise<T | Last<T>>): Promise<T>;
+  tenant<T>(partnershipId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * tenant(), with a first statement that travels with BEGIN in one round trip on a server. For the
    * busiest paths (a resident's submission), where each round trip is a large share of the cost.
@@ -119,7 +118,7 @@ function wrap(
       await tx.execute(
         sql`select set_config('role', 'heard_app', true), set_config('heard.partnership_id', ${partnershipId}, true)`,
       );
-      return settle(await fn(tx));
+      return fn(tx);
     });
   return {
     kind,
@@ -232,7 +231,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       () => migratePg(db, { migrationsFolder: MIGRATIONS_DIR }),
       () => pool.end(),
       {
-        tenant: (partnershipId, fn) => inTenant(partnershipId, undefined, fn),
+        tenant: (partnershipId, fn) => inTenant(partnershipId, undefined, (tx) => fn(tx)),
         tenantWith: (partnershipId, opening, fn) =>
           inTenant(partnershipId, opening, (tx, opened) => fn(tx, opened as never)),
       },
