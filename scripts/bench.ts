@@ -23,6 +23,7 @@
  * See scripts/README.md.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,8 @@ import { lighthouseBench } from './bench-lighthouse.js';
 const SCALE = Math.max(Number(process.env.BENCH_SCALE ?? 1) || 1, 0.001);
 const PG_URL =
   process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** PostgreSQL's CPU can be read from /proc only when it runs on this machine. */
+const PG_IS_LOCAL = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(PG_URL).hostname);
 const INTAKE_COUNT = Math.max(50, Math.round(1000 * SCALE));
 const INTAKE_WARMUP = Math.max(20, Math.round(100 * SCALE));
 const INTAKE_ROUNDS = 5;
@@ -261,6 +264,38 @@ async function startProfile(): Promise<{ stop: (name: string) => Promise<void> }
       out(`  (CPU profile of the submissions: ${file})`);
     },
   };
+}
+
+/**
+ * CPU time used so far (ms) by this process (all its threads: the servers and the load generator)
+ * and by every PostgreSQL process on the machine (Linux /proc; undefined elsewhere, or when PostgreSQL
+ * runs on another machine). Per request, it shows where a route's cost lies: the intake ratio is a
+ * ratio of CPU on a machine whose cores the server, the load generator and PostgreSQL share.
+ */
+function cpuNow(): { node: number; postgres: number | undefined } {
+  const usage = process.cpuUsage();
+  let postgres: number | undefined;
+  try {
+    const ticks = 100; // USER_HZ: /proc reports CPU time in 1/100 s on every Linux build in use
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // the process ended while we looked
+      }
+      if (!stat.includes('(postgres)')) continue;
+      // utime and stime are fields 14 and 15; the name (field 2) may hold spaces, so count from its ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]);
+    }
+    postgres = (total * 1000) / ticks;
+  } catch {
+    postgres = undefined;
+  }
+  return { node: (usage.user + usage.system) / 1000, postgres };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,16 +526,27 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
     // Interleaved in rounds (submissions, baseline, tenant baseline, then again), so that whatever
     // else the machine is doing falls on all three alike rather than on whichever ran at the time.
     const timed = { submit: 0, baseline: 0, tenant: 0 };
+    const cpu = { submit: { node: 0, postgres: 0 }, baseline: { node: 0, postgres: 0 } };
+    let postgresCpu = kind === 'postgres' && PG_IS_LOCAL;
+    const counted = async <R>(what: keyof typeof cpu, run: () => Promise<R>): Promise<R> => {
+      const from = cpuNow();
+      const result = await run();
+      const to = cpuNow();
+      cpu[what].node += to.node - from.node;
+      if (from.postgres === undefined || to.postgres === undefined) postgresCpu = false;
+      else cpu[what].postgres += to.postgres - from.postgres;
+      return result;
+    };
     for (let round = 0; round < INTAKE_ROUNDS; round++) {
       const from = Math.floor((round * INTAKE_COUNT) / INTAKE_ROUNDS);
       const to = Math.floor(((round + 1) * INTAKE_COUNT) / INTAKE_ROUNDS);
       // The profile (BENCH_CPU_PROFILE) covers the first round's submissions only.
       const profile = round === 0 ? await startProfile() : undefined;
-      const submitted = await submit(journey.sessions.slice(from, to));
+      const submitted = await counted('submit', () => submit(journey.sessions.slice(from, to)));
       await profile?.stop(`intake-${kind}`);
       check('submit', submitted);
       timed.submit += submitted.ms;
-      const base1 = await baseline(to - from);
+      const base1 = await counted('baseline', () => baseline(to - from));
       check('baseline', base1);
       timed.baseline += base1.ms;
       const base2 = await baseline(to - from, '/concerns-tenant');
@@ -535,6 +581,14 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
     out(
       `  ratio accepted / baseline                 ${fmt(ratio, 2).padStart(9)}              (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'MISSED'})`,
     );
+    const perRequest = (ms: number) => `${fmt(ms / INTAKE_COUNT, 2)} ms`;
+    out(
+      `  CPU per request, this process (servers + load generator): accepted ${perRequest(cpu.submit.node)}, baseline ${perRequest(cpu.baseline.node)}`,
+    );
+    if (postgresCpu)
+      out(
+        `  CPU per request, PostgreSQL processes:                     accepted ${perRequest(cpu.submit.postgres)}, baseline ${perRequest(cpu.baseline.postgres)}`,
+      );
     out();
   } finally {
     await load.stop();
