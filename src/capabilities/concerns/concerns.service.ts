@@ -53,6 +53,12 @@ export interface NewConcern {
   language: string;
   /** For seeding history and for imports; defaults to now. */
   createdAt?: Date;
+  /**
+   * The Message-ID of the email the concern arrived in, so the acknowledgement is a reply to it. It
+   * cannot be looked up while the acknowledgement is composed: the message is linked to the concern
+   * only after the concern is stored.
+   */
+  inReplyTo?: string | undefined;
 }
 
 export interface CreatedConcern {
@@ -138,7 +144,7 @@ export type NewConcernFacts = Pick<
   | 'anonymous'
   | 'contactEmail'
   | 'respondDueAt'
->;
+> & { inReplyTo?: string | undefined };
 
 /**
  * Mail a new concern sends (the acknowledgement). It is stored in the same statement as the concern,
@@ -270,6 +276,7 @@ export function createConcernsService(
       // Anonymous means anonymous: no contact details are kept even if some were typed.
       contactEmail: input.anonymous ? null : (input.contactEmail?.toLowerCase() ?? null),
       respondDueAt: due.respondDueAt,
+      inReplyTo: input.inReplyTo,
     };
     const mail = (await options.mailForNewConcern?.(tx, facts)) ?? [];
     const store = () =>

@@ -28,6 +28,7 @@ interface Message {
   body: string;
   headers?: string[];
   to?: string;
+  messageId?: string;
 }
 
 function raw(m: Message): Buffer {
@@ -36,7 +37,7 @@ function raw(m: Message): Buffer {
       `From: ${m.from}`,
       `To: ${m.to ?? 'concerns@a.test'}`,
       `Subject: ${m.subject}`,
-      `Message-ID: <${crypto.randomUUID()}@mail.example.org>`,
+      `Message-ID: ${m.messageId ?? `<${crypto.randomUUID()}@mail.example.org>`}`,
       ...(m.headers ?? []),
       'Content-Type: text/plain; charset=utf-8',
       '',
@@ -160,6 +161,33 @@ describe('replies', () => {
     expect(other.classification).toBe('concern');
     expect(other.concernId).not.toBe(first.concernId);
     expect(await letters(first.concernId)).toHaveLength(1);
+  });
+
+  it('acknowledges a new concern as a reply to the email it came in, so the resident’s mail threads it', async () => {
+    const messageId = `<${crypto.randomUUID()}@mail.example.org>`;
+    const first = created(
+      (
+        await deliver({
+          from: 'Fay <fay@example.org>',
+          subject: 'Broken lights in the underpass',
+          body: 'It is dark all night.',
+          messageId,
+        })
+      ).outcome,
+    );
+    const [ack] = await t.db.system((tx) =>
+      tx
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.concernId, first.concernId), eq(outbox.purpose, 'concern.acknowledgement'))),
+    );
+    expect(ack).toBeDefined();
+    expect(ack!.toAddress).toBe('fay@example.org');
+    expect(ack!.headers).toMatchObject({
+      'In-Reply-To': messageId,
+      References: messageId,
+      'Auto-Submitted': 'auto-replied',
+    });
   });
 
   it('threads a reply by In-Reply-To to mail we sent about the concern, from the contact only', async () => {

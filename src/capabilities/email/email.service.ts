@@ -286,6 +286,7 @@ export function createEmailService(db: Database, options: EmailServiceOptions) {
         channel: 'email',
         language: 'en',
         createdAt,
+        inReplyTo: row.messageId ?? undefined,
       },
       {
         within: async (tx, concern) => {

@@ -151,12 +151,11 @@ export function createNotificationsService(
     options: { isNew?: boolean } = {},
   ) {
     const partnership = await partnershipFor(tx, concern.partnershipId);
-    // A concern being acknowledged has sent nothing yet, and only one raised by email has an earlier
-    // message to thread onto: skipping those lookups keeps a web submission to the queries it needs.
-    const originating =
-      options.isNew && concern.channel !== 'email'
-        ? undefined
-        : await correspondenceRepository.originatingMessageId(tx, concern.id);
+    // A concern being acknowledged has sent nothing yet, and the email it may have come in is not
+    // linked to it yet: the caller passes that message's id in `extra`.
+    const originating = options.isNew
+      ? undefined
+      : await correspondenceRepository.originatingMessageId(tx, concern.id);
     const thread = [
       ...[originating].filter((x) => x !== undefined),
       ...(options.isNew
@@ -186,7 +185,12 @@ export function createNotificationsService(
     if (concern.anonymous || !concern.contactEmail || concern.channel === 'open311') return [];
     const { lang, dir, t } = residentLanguage(concern);
     const reference = formatReference(concern.reference);
-    const { headers, partnershipName, canReply } = await residentHeaders(tx, concern, [], { isNew: true });
+    const { headers, partnershipName, canReply } = await residentHeaders(
+      tx,
+      concern,
+      concern.inReplyTo ? [concern.inReplyTo] : [],
+      { isNew: true },
+    );
     const byEmail = concern.channel === 'email';
     const content: MessageContent = {
       lang,
