@@ -123,43 +123,46 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
   const mayCreate = (actor: Actor) => actor.staffId !== null && can(actor.roles, 'forums.admin');
 
   /** Runs fn in the actor's partnership with the forum, if the actor may manage forums and it exists. */
+  /**
+   * Runs fn on a forum of the actor's partnership, if the actor may manage forums. With `editing`
+   * (changes to the forum itself, cancelling its meetings) only admins and the forum's own
+   * facilitators may. Another partnership's forum is not found; another forum's facilitator is refused.
+   */
   async function withForum<T>(
     actor: Actor,
     slug: string,
     fn: (tx: Tx, forum: ForumRow) => Promise<T>,
+    options: { editing?: boolean } = {},
   ): Promise<T | Problem<'forbidden'> | Problem<'notFound'>> {
     if (!mayManage(actor)) return { ok: false, problem: 'forbidden' };
     return db.tenant(actor.partnershipId, async (tx) => {
       const forum = await forumsRepository.findForumBySlug(tx, slug);
       if (!forum) return { ok: false as const, problem: 'notFound' as const };
-      return fn(tx, forum);
-    });
-  }
-
-  /**
-   * As withForum, for changes to the forum itself and cancelling its meetings: admins, or the forum's
-   * own facilitators. Another partnership's forum is not found; another forum's facilitator is refused.
-   */
-  async function withEditableForum<T>(
-    actor: Actor,
-    slug: string,
-    fn: (tx: Tx, forum: ForumRow) => Promise<T>,
-  ): Promise<T | Problem<'forbidden'> | Problem<'notFound'>> {
-    if (!mayManage(actor)) return { ok: false, problem: 'forbidden' };
-    return db.tenant(actor.partnershipId, async (tx) => {
-      const forum = await forumsRepository.findForumBySlug(tx, slug);
-      if (!forum) return { ok: false as const, problem: 'notFound' as const };
-      const facilitatesIt = await forumsRepository.isFacilitator(tx, forum.id, actor.staffId!);
-      if (!mayEditForum(actor.roles, facilitatesIt))
+      if (options.editing && !(await canEdit(tx, actor, forum.id)))
         return { ok: false as const, problem: 'forbidden' as const };
       return fn(tx, forum);
     });
   }
 
+  const EDITING = { editing: true } as const;
+
+  /** A meeting of this forum, and whether it may be cancelled (nothing recorded on it yet). */
+  async function meetingToCancelIn(tx: Tx, forum: ForumRow, meetingId: string) {
+    const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
+    if (!meeting) return undefined;
+    const allowed = cancelAllowed(meeting, {
+      attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
+      issues: await forumsRepository.countIssues(tx, meeting.id),
+    });
+    return { meeting, allowed };
+  }
+
   /** Whether an actor may edit a forum, to offer the link; inside a withForum transaction. */
   async function canEdit(tx: Tx, actor: Actor, forumId: string): Promise<boolean> {
-    if (!actor.staffId) return false;
-    return mayEditForum(actor.roles, await forumsRepository.isFacilitator(tx, forumId, actor.staffId));
+    const facilitatesIt = actor.staffId
+      ? await forumsRepository.isFacilitator(tx, forumId, actor.staffId)
+      : false;
+    return mayEditForum(actor.roles, facilitatesIt);
   }
 
   /** The chosen facilitators, if every one of them holds the facilitator role in this partnership. */
@@ -572,25 +575,30 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
      * named who have since lost the role, so the form does not silently drop them).
      */
     async forumForEdit(actor: Actor, slug: string) {
-      return withEditableForum(actor, slug, async (tx, forum) => {
-        const chosen = await forumsRepository.facilitatorIds(tx, forum.id);
-        const eligible = await forumsRepository.listFacilitatorStaff(tx);
-        const named = await forumsRepository.staffNames(
-          tx,
-          chosen.filter((id) => !eligible.some((e) => e.id === id)),
-        );
-        return {
-          ok: true as const,
-          forum,
-          facilitatorIds: chosen,
-          facilitators: [...eligible, ...named].sort((a, b) => a.name.localeCompare(b.name)),
-        };
-      });
+      return withForum(
+        actor,
+        slug,
+        async (tx, forum) => {
+          const chosen = await forumsRepository.facilitatorIds(tx, forum.id);
+          const eligible = await forumsRepository.listFacilitatorStaff(tx);
+          const named = await forumsRepository.staffNames(
+            tx,
+            chosen.filter((id) => !eligible.some((e) => e.id === id)),
+          );
+          return {
+            ok: true as const,
+            forum,
+            facilitatorIds: chosen,
+            facilitators: [...eligible, ...named].sort((a, b) => a.name.localeCompare(b.name)),
+          };
+        },
+        EDITING,
+      );
     },
 
     /** Edits a forum's details: admins, and the forum's own facilitators. Audited with what changed. */
     async editForum(actor: Actor, slug: string, changes: ForumChanges) {
-      return withEditableForum(actor, slug, (tx, forum) => editForumIn(tx, actor, forum, changes));
+      return withForum(actor, slug, (tx, forum) => editForumIn(tx, actor, forum, changes), EDITING);
     },
 
     /** The staff list of forums, with members, open requests and the next meeting. */
@@ -879,15 +887,16 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
 
     /** A meeting for the cancel page: admins, and the forum's own facilitators. */
     async meetingToCancel(actor: Actor, slug: string, meetingId: string) {
-      return withEditableForum(actor, slug, async (tx, forum) => {
-        const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
-        if (!meeting) return { ok: false as const, problem: 'notFound' as const };
-        const allowed = cancelAllowed(meeting, {
-          attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
-          issues: await forumsRepository.countIssues(tx, meeting.id),
-        });
-        return { ok: true as const, forum: { name: forum.name, slug: forum.slug }, meeting, allowed };
-      });
+      return withForum(
+        actor,
+        slug,
+        async (tx, forum) => {
+          const found = await meetingToCancelIn(tx, forum, meetingId);
+          if (!found) return { ok: false as const, problem: 'notFound' as const };
+          return { ok: true as const, forum: { name: forum.name, slug: forum.slug }, ...found };
+        },
+        EDITING,
+      );
     },
 
     /**
@@ -896,29 +905,31 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
      * SEQUENCE so calendar apps update their copy. Cancelling twice is the same as once.
      */
     async cancelMeeting(actor: Actor, slug: string, meetingId: string, reason?: string) {
-      return withEditableForum(actor, slug, async (tx, forum) => {
-        const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
-        if (!meeting) return { ok: false as const, problem: 'notFound' as const };
-        const allowed = cancelAllowed(meeting, {
-          attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
-          issues: await forumsRepository.countIssues(tx, meeting.id),
-        });
-        if (allowed === 'already') return { ok: true as const, meeting };
-        if (allowed !== 'ok') return { ok: false as const, problem: allowed };
-        const values = cancelledMeeting(meeting, { staffId: actor.staffId, reason, now: new Date() });
-        await forumsRepository.updateMeeting(tx, meeting.id, values);
-        await audit(tx, actor, {
-          action: 'forum.meeting.cancelled',
-          entityType: 'forum_meeting',
-          entityId: meeting.id,
-          details: {
-            forum: forum.slug,
-            startsAt: meeting.startsAt.toISOString(),
-            ...(reason ? { reason } : {}),
-          },
-        });
-        return { ok: true as const, meeting: { ...meeting, ...values } };
-      });
+      return withForum(
+        actor,
+        slug,
+        async (tx, forum) => {
+          const found = await meetingToCancelIn(tx, forum, meetingId);
+          if (!found) return { ok: false as const, problem: 'notFound' as const };
+          const { meeting, allowed } = found;
+          if (allowed === 'already') return { ok: true as const, meeting };
+          if (allowed !== 'ok') return { ok: false as const, problem: allowed };
+          const values = cancelledMeeting(meeting, { staffId: actor.staffId, reason, now: new Date() });
+          await forumsRepository.updateMeeting(tx, meeting.id, values);
+          await audit(tx, actor, {
+            action: 'forum.meeting.cancelled',
+            entityType: 'forum_meeting',
+            entityId: meeting.id,
+            details: {
+              forum: forum.slug,
+              startsAt: meeting.startsAt.toISOString(),
+              ...(reason ? { reason } : {}),
+            },
+          });
+          return { ok: true as const, meeting: { ...meeting, ...values } };
+        },
+        EDITING,
+      );
     },
 
     /** A forum's name and address, for staff forms. */
