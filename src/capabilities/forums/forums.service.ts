@@ -146,15 +146,31 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
 
   const EDITING = { editing: true } as const;
 
-  /** A meeting of this forum, and whether it may be cancelled (nothing recorded on it yet). */
-  async function meetingToCancelIn(tx: Tx, forum: ForumRow, meetingId: string) {
-    const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
-    if (!meeting) return undefined;
-    const allowed = cancelAllowed(meeting, {
-      attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
-      issues: await forumsRepository.countIssues(tx, meeting.id),
-    });
-    return { meeting, allowed };
+  /** fn on a meeting of a forum the actor may edit, with whether it may be cancelled (nothing recorded on it yet). */
+  async function withMeetingToCancel<T>(
+    actor: Actor,
+    slug: string,
+    meetingId: string,
+    fn: (
+      tx: Tx,
+      forum: ForumRow,
+      found: { meeting: MeetingRow; allowed: ReturnType<typeof cancelAllowed> },
+    ) => Promise<T>,
+  ) {
+    return withForum(
+      actor,
+      slug,
+      async (tx, forum) => {
+        const meeting = await forumsRepository.findMeeting(tx, forum.id, meetingId);
+        if (!meeting) return { ok: false as const, problem: 'notFound' as const };
+        const allowed = cancelAllowed(meeting, {
+          attendees: (await forumsRepository.attendeeIds(tx, meeting.id)).length,
+          issues: await forumsRepository.countIssues(tx, meeting.id),
+        });
+        return fn(tx, forum, { meeting, allowed });
+      },
+      EDITING,
+    );
   }
 
   /** Whether an actor may edit a forum, to offer the link; inside a withForum transaction. */
@@ -887,16 +903,11 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
 
     /** A meeting for the cancel page: admins, and the forum's own facilitators. */
     async meetingToCancel(actor: Actor, slug: string, meetingId: string) {
-      return withForum(
-        actor,
-        slug,
-        async (tx, forum) => {
-          const found = await meetingToCancelIn(tx, forum, meetingId);
-          if (!found) return { ok: false as const, problem: 'notFound' as const };
-          return { ok: true as const, forum: { name: forum.name, slug: forum.slug }, ...found };
-        },
-        EDITING,
-      );
+      return withMeetingToCancel(actor, slug, meetingId, async (_tx, forum, found) => ({
+        ok: true as const,
+        forum: { name: forum.name, slug: forum.slug },
+        ...found,
+      }));
     },
 
     /**
@@ -905,31 +916,23 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
      * SEQUENCE so calendar apps update their copy. Cancelling twice is the same as once.
      */
     async cancelMeeting(actor: Actor, slug: string, meetingId: string, reason?: string) {
-      return withForum(
-        actor,
-        slug,
-        async (tx, forum) => {
-          const found = await meetingToCancelIn(tx, forum, meetingId);
-          if (!found) return { ok: false as const, problem: 'notFound' as const };
-          const { meeting, allowed } = found;
-          if (allowed === 'already') return { ok: true as const, meeting };
-          if (allowed !== 'ok') return { ok: false as const, problem: allowed };
-          const values = cancelledMeeting(meeting, { staffId: actor.staffId, reason, now: new Date() });
-          await forumsRepository.updateMeeting(tx, meeting.id, values);
-          await audit(tx, actor, {
-            action: 'forum.meeting.cancelled',
-            entityType: 'forum_meeting',
-            entityId: meeting.id,
-            details: {
-              forum: forum.slug,
-              startsAt: meeting.startsAt.toISOString(),
-              ...(reason ? { reason } : {}),
-            },
-          });
-          return { ok: true as const, meeting: { ...meeting, ...values } };
-        },
-        EDITING,
-      );
+      return withMeetingToCancel(actor, slug, meetingId, async (tx, forum, { meeting, allowed }) => {
+        if (allowed === 'already') return { ok: true as const, meeting };
+        if (allowed !== 'ok') return { ok: false as const, problem: allowed };
+        const values = cancelledMeeting(meeting, { staffId: actor.staffId, reason, now: new Date() });
+        await forumsRepository.updateMeeting(tx, meeting.id, values);
+        await audit(tx, actor, {
+          action: 'forum.meeting.cancelled',
+          entityType: 'forum_meeting',
+          entityId: meeting.id,
+          details: {
+            forum: forum.slug,
+            startsAt: meeting.startsAt.toISOString(),
+            ...(reason ? { reason } : {}),
+          },
+        });
+        return { ok: true as const, meeting: { ...meeting, ...values } };
+      });
     },
 
     /** A forum's name and address, for staff forms. */
