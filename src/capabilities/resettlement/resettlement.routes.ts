@@ -106,6 +106,74 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
 
   const common = { vocab, DOMAINS: vocab.DOMAINS, DOMAIN_KEYS: vocab.DOMAIN_KEYS };
 
+  type FormContext = {
+    values: Record<string, unknown>;
+    errors?: FieldError[];
+    fieldErrors?: Record<string, string>;
+  };
+
+  /**
+   * A form's POST: checked against its schema (the form again, errors linked to their fields), then
+   * handed to the service; a refusal goes against its field (refused), success to `done`.
+   */
+  function formPost<S extends z.ZodType, O extends Outcome>(
+    pattern: string,
+    def: {
+      schema: S;
+      /** Fields whose first input's id differs from the field's name (radios, checkboxes). */
+      ids?: Record<string, string>;
+      form: (request: FastifyRequest, reply: FastifyReply, context: FormContext) => unknown;
+      save: (request: FastifyRequest, value: z.output<S>) => Promise<O>;
+      done: (request: FastifyRequest, outcome: Extract<O, { ok: true }>) => string;
+    },
+  ) {
+    app.post(route(pattern), cases, async (request, reply) => {
+      if (pattern.includes(ID) && !validIds(request)) return reply.sendError('notFound');
+      const values = body(request);
+      const parsed = parseForm(def.schema, values, request.t, def.ids);
+      if (!parsed.ok) {
+        reply.code(400);
+        return def.form(request, reply, { values, errors: parsed.errors, fieldErrors: parsed.byField });
+      }
+      const outcome = await def.save(request, parsed.value);
+      if (!outcome.ok)
+        return refused(request, reply, outcome as Extract<Outcome, { ok: false }>, (e) =>
+          def.form(request, reply, { values, ...e }),
+        );
+      return reply.redirect(def.done(request, outcome as Extract<O, { ok: true }>));
+    });
+  }
+
+  /** A form's GET: the page, empty (or as the form fills it itself). */
+  function formGet(
+    pattern: string,
+    form: (request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>) => unknown,
+  ) {
+    app.get(route(pattern), cases, async (request, reply) => {
+      if (!validIds(request)) return reply.sendError('notFound');
+      return form(request, reply, {});
+    });
+  }
+
+  /** A form about a household that shows its summary (name, reference) above the questions. */
+  function summaryForm(view: string, titleKey: string) {
+    return async (request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>) => {
+      const result = await resettlement.summary(actor(request), params(request).id);
+      if (!result.ok) return reply.sendError(result.problem);
+      return reply.view(view, {
+        ...common,
+        pageTitle: request.t(titleKey),
+        household: result.household,
+        values: {},
+        ...context,
+      });
+    };
+  }
+
+  /** Back to the household, with a notice of what was done. */
+  const toHousehold = (notice: string) => (request: FastifyRequest) =>
+    withQuery(paths.resettlement.household(params(request).id), { notice });
+
   // ---- The caseworker's home ----
 
   app.get(paths.resettlement.home(), cases, async (request, reply) => {
@@ -167,27 +235,17 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     householdForm(request, reply, { values: { lawfulBasis: 'public_task' } }),
   );
 
-  app.post(paths.resettlement.newHousehold(), cases, async (request, reply) => {
-    const parsed = parseForm(householdInput, body(request), request.t, {
+  formPost(paths.resettlement.newHousehold(), {
+    schema: householdInput,
+    ids: {
       scheme: 'scheme',
       lawfulBasis: 'lawfulBasis',
       consentGiven: 'consentGiven',
       interpreterNeeded: 'interpreterNeeded',
-    });
-    if (!parsed.ok) {
-      reply.code(400);
-      return householdForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.createHousehold(actor(request), parsed.value);
-    if (!outcome.ok)
-      return refused(request, reply, outcome, (e) =>
-        householdForm(request, reply, { values: body(request), ...e }),
-      );
-    return reply.redirect(withQuery(paths.resettlement.household(outcome.id), { notice: 'created' }));
+    },
+    form: householdForm,
+    save: (request, value) => resettlement.createHousehold(actor(request), value),
+    done: (_request, outcome) => withQuery(paths.resettlement.household(outcome.id), { notice: 'created' }),
   });
 
   app.get(route(paths.resettlement.household(ID)), cases, async (request, reply) => {
@@ -221,25 +279,11 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   });
 
-  app.post(route(paths.resettlement.edit(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const id = params(request).id;
-    const parsed = parseForm(householdInput, body(request), request.t);
-    if (!parsed.ok) {
-      reply.code(400);
-      return householdForm(request, reply, {
-        id,
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.updateHousehold(actor(request), id, parsed.value);
-    if (!outcome.ok)
-      return refused(request, reply, outcome, (e) =>
-        householdForm(request, reply, { id, values: body(request), ...e }),
-      );
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'updated' }));
+  formPost(paths.resettlement.edit(ID), {
+    schema: householdInput,
+    form: (request, reply, context) => householdForm(request, reply, { id: params(request).id, ...context }),
+    save: (request, value) => resettlement.updateHousehold(actor(request), params(request).id, value),
+    done: toHousehold('updated'),
   });
 
   // Closing asks why and until when; reopening and reassigning are one button each.
@@ -254,29 +298,13 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   }
 
-  app.get(route(paths.resettlement.close(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    return closeForm(request, reply, {});
-  });
+  formGet(paths.resettlement.close(ID), closeForm);
 
-  app.post(route(paths.resettlement.close(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const id = params(request).id;
-    const parsed = parseForm(closeInput, body(request), request.t);
-    if (!parsed.ok) {
-      reply.code(400);
-      return closeForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.close(actor(request), id, parsed.value);
-    if (!outcome.ok)
-      return refused(request, reply, outcome, (e) =>
-        closeForm(request, reply, { values: body(request), ...e }),
-      );
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'closed' }));
+  formPost(paths.resettlement.close(ID), {
+    schema: closeInput,
+    form: closeForm,
+    save: (request, value) => resettlement.close(actor(request), params(request).id, value),
+    done: toHousehold('closed'),
   });
 
   app.post(route(paths.resettlement.reopen(ID)), cases, async (request, reply) => {
@@ -335,21 +363,12 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     return memberForm(request, reply, { values: {} });
   });
 
-  app.post(route(paths.resettlement.newMember(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const parsed = parseForm(memberInput, body(request), request.t, memberIds);
-    if (!parsed.ok) {
-      reply.code(400);
-      return memberForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const id = params(request).id;
-    const outcome = await resettlement.addMember(actor(request), id, parsed.value);
-    if (!outcome.ok) return reply.sendError(outcome.problem);
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'memberAdded' }));
+  formPost(paths.resettlement.newMember(ID), {
+    schema: memberInput,
+    ids: memberIds,
+    form: memberForm,
+    save: (request, value) => resettlement.addMember(actor(request), params(request).id, value),
+    done: toHousehold('memberAdded'),
   });
 
   app.get(route(paths.resettlement.member(ID, SUB)), cases, async (request, reply) => {
@@ -363,21 +382,13 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   });
 
-  app.post(route(paths.resettlement.member(ID, SUB)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const { id, sub } = params(request);
-    const parsed = parseForm(memberInput, body(request), request.t, memberIds);
-    if (!parsed.ok) {
-      reply.code(400);
-      return memberForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.updateMember(actor(request), id, sub!, parsed.value);
-    if (!outcome.ok) return reply.sendError(outcome.problem);
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'memberUpdated' }));
+  formPost(paths.resettlement.member(ID, SUB), {
+    schema: memberInput,
+    ids: memberIds,
+    form: memberForm,
+    save: (request, value) =>
+      resettlement.updateMember(actor(request), params(request).id, params(request).sub!, value),
+    done: toHousehold('memberUpdated'),
   });
 
   // ---- Host (Homes for Ukraine) ----
@@ -398,32 +409,14 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   }
 
-  app.get(route(paths.resettlement.host(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    return hostForm(request, reply, {});
-  });
+  formGet(paths.resettlement.host(ID), hostForm);
 
-  app.post(route(paths.resettlement.host(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const id = params(request).id;
-    const parsed = parseForm(hostInput, body(request), request.t, {
-      checkStatus: 'checkStatus',
-      arrangementStatus: 'arrangementStatus',
-    });
-    if (!parsed.ok) {
-      reply.code(400);
-      return hostForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.saveHost(actor(request), id, parsed.value);
-    if (!outcome.ok)
-      return refused(request, reply, outcome, (e) =>
-        hostForm(request, reply, { values: body(request), ...e }),
-      );
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'hostSaved' }));
+  formPost(paths.resettlement.host(ID), {
+    schema: hostInput,
+    ids: { checkStatus: 'checkStatus', arrangementStatus: 'arrangementStatus' },
+    form: hostForm,
+    save: (request, value) => resettlement.saveHost(actor(request), params(request).id, value),
+    done: toHousehold('hostSaved'),
   });
 
   // ---- Needs assessment ----
@@ -449,10 +442,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   }
 
-  app.get(route(paths.resettlement.needs(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    return needsForm(request, reply, {});
-  });
+  formGet(paths.resettlement.needs(ID), needsForm);
 
   app.post(route(paths.resettlement.needs(ID)), cases, async (request, reply) => {
     if (!validIds(request)) return reply.sendError('notFound');
@@ -473,38 +463,16 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
 
   // ---- Support plan ----
 
-  async function goalForm(request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>) {
-    const result = await resettlement.summary(actor(request), params(request).id);
-    if (!result.ok) return reply.sendError(result.problem);
-    return reply.view('resettlement/views/goal-form.njk', {
-      ...common,
-      pageTitle: request.t('resettlement.goal.title'),
-      household: result.household,
-      values: {},
-      ...context,
-    });
-  }
+  const goalForm = summaryForm('resettlement/views/goal-form.njk', 'resettlement.goal.title');
 
-  app.get(route(paths.resettlement.newGoal(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    return goalForm(request, reply, {});
-  });
+  formGet(paths.resettlement.newGoal(ID), goalForm);
 
-  app.post(route(paths.resettlement.newGoal(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const id = params(request).id;
-    const parsed = parseForm(goalInput, body(request), request.t, { domain: 'domain' });
-    if (!parsed.ok) {
-      reply.code(400);
-      return goalForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.addGoal(actor(request), id, parsed.value);
-    if (!outcome.ok) return reply.sendError(outcome.problem);
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'goalAdded' }));
+  formPost(paths.resettlement.newGoal(ID), {
+    schema: goalInput,
+    ids: { domain: 'domain' },
+    form: goalForm,
+    save: (request, value) => resettlement.addGoal(actor(request), params(request).id, value),
+    done: toHousehold('goalAdded'),
   });
 
   app.post(route(paths.resettlement.goal(ID, SUB)), cases, async (request, reply) => {
@@ -519,42 +487,16 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
 
   // ---- Referrals ----
 
-  async function referralForm(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    context: Record<string, unknown>,
-  ) {
-    const result = await resettlement.summary(actor(request), params(request).id);
-    if (!result.ok) return reply.sendError(result.problem);
-    return reply.view('resettlement/views/referral-form.njk', {
-      ...common,
-      pageTitle: request.t('resettlement.referral.newTitle'),
-      household: result.household,
-      values: {},
-      ...context,
-    });
-  }
+  const referralForm = summaryForm('resettlement/views/referral-form.njk', 'resettlement.referral.newTitle');
 
-  app.get(route(paths.resettlement.newReferral(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    return referralForm(request, reply, {});
-  });
+  formGet(paths.resettlement.newReferral(ID), referralForm);
 
-  app.post(route(paths.resettlement.newReferral(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const id = params(request).id;
-    const parsed = parseForm(referralInput, body(request), request.t, { domain: 'domain' });
-    if (!parsed.ok) {
-      reply.code(400);
-      return referralForm(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.addReferral(actor(request), id, parsed.value);
-    if (!outcome.ok) return reply.sendError(outcome.problem);
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'referralAdded' }));
+  formPost(paths.resettlement.newReferral(ID), {
+    schema: referralInput,
+    ids: { domain: 'domain' },
+    form: referralForm,
+    save: (request, value) => resettlement.addReferral(actor(request), params(request).id, value),
+    done: toHousehold('referralAdded'),
   });
 
   async function referralPage(
@@ -580,21 +522,13 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     return referralPage(request, reply, {});
   });
 
-  app.post(route(paths.resettlement.referral(ID, SUB)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    const { id, sub } = params(request);
-    const parsed = parseForm(referralOutcomeInput, body(request), request.t, { outcome: 'outcome' });
-    if (!parsed.ok) {
-      reply.code(400);
-      return referralPage(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.recordReferralOutcome(actor(request), id, sub!, parsed.value);
-    if (!outcome.ok) return reply.sendError(outcome.problem);
-    return reply.redirect(withQuery(paths.resettlement.household(id), { notice: 'referralUpdated' }));
+  formPost(paths.resettlement.referral(ID, SUB), {
+    schema: referralOutcomeInput,
+    ids: { outcome: 'outcome' },
+    form: referralPage,
+    save: (request, value) =>
+      resettlement.recordReferralOutcome(actor(request), params(request).id, params(request).sub!, value),
+    done: toHousehold('referralUpdated'),
   });
 
   // ---- Subject access ----
@@ -661,22 +595,13 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     sessionFormPage(request, reply, {}),
   );
 
-  app.post(paths.resettlement.newSession(), cases, async (request, reply) => {
-    const parsed = parseForm(sessionInput, body(request), request.t, {
-      topic: 'topic',
-      languages: 'languages',
-    });
-    if (!parsed.ok) {
-      reply.code(400);
-      return sessionFormPage(request, reply, {
-        values: body(request),
-        errors: parsed.errors,
-        fieldErrors: parsed.byField,
-      });
-    }
-    const outcome = await resettlement.createSession(actor(request), parsed.value);
-    if (!outcome.ok) return reply.sendError('forbidden');
-    return reply.redirect(withQuery(paths.resettlement.session(outcome.id), { notice: 'sessionCreated' }));
+  formPost(paths.resettlement.newSession(), {
+    schema: sessionInput,
+    ids: { topic: 'topic', languages: 'languages' },
+    form: sessionFormPage,
+    save: (request, value) => resettlement.createSession(actor(request), value),
+    done: (_request, outcome) =>
+      withQuery(paths.resettlement.session(outcome.id), { notice: 'sessionCreated' }),
   });
 
   async function sessionPage(request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>) {
@@ -693,10 +618,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   }
 
-  app.get(route(paths.resettlement.session(ID)), cases, async (request, reply) => {
-    if (!validIds(request)) return reply.sendError('notFound');
-    return sessionPage(request, reply, {});
-  });
+  formGet(paths.resettlement.session(ID), sessionPage);
 
   app.post(route(paths.resettlement.bookings(ID)), cases, async (request, reply) => {
     if (!validIds(request)) return reply.sendError('notFound');
