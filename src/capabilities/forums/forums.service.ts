@@ -122,7 +122,6 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
   const mayManage = (actor: Actor) => actor.staffId !== null && can(actor.roles, 'forums.manage');
   const mayCreate = (actor: Actor) => actor.staffId !== null && can(actor.roles, 'forums.admin');
 
-  /** Runs fn in the actor's partnership with the forum, if the actor may manage forums and it exists. */
   /**
    * Runs fn on a forum of the actor's partnership, if the actor may manage forums. With `editing`
    * (changes to the forum itself, cancelling its meetings) only admins and the forum's own
@@ -146,7 +145,7 @@ export function createForumsService(db: Database, deps: { concerns: ConcernsServ
 
   const EDITING = { editing: true } as const;
 
-  /** fn on a meeting of a forum the actor may edit, with whether it may be cancelled (nothing recorded on it yet). */
+  /** withForum (editing) on one of its meetings, and whether it may be cancelled: nothing recorded on it. */
   async function withMeetingToCancel<T>(
     actor: Actor,
     slug: string,
