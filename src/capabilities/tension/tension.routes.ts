@@ -218,11 +218,9 @@ export function tensionPages(app: FastifyInstance, services: Services) {
     const { changes, version } = changesFromForm(parsed.value);
     const outcome = await services.tension.edit(actor(request), id, changes, { version });
     if (!outcome.ok) {
+      if (outcome.problem === 'forbidden' || outcome.problem === 'notFound')
+        return reply.sendError(outcome.problem);
       switch (outcome.problem) {
-        case 'forbidden':
-          return reply.sendError('forbidden');
-        case 'notFound':
-          return reply.sendError('notFound');
         case 'closed':
           return reply.redirect(paths.staff.tension.report(id));
         case 'stale': {
@@ -301,11 +299,9 @@ export function tensionPages(app: FastifyInstance, services: Services) {
     }
     const outcome = await services.tension.close(actor(request), id, closureFromForm(parsed.value));
     if (!outcome.ok) {
+      if (outcome.problem === 'forbidden' || outcome.problem === 'notFound')
+        return reply.sendError(outcome.problem);
       switch (outcome.problem) {
-        case 'forbidden':
-          return reply.sendError('forbidden');
-        case 'notFound':
-          return reply.sendError('notFound');
         case 'alreadyClosed':
           return reply.redirect(paths.staff.tension.report(id));
         default: {
