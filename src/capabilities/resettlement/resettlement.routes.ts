@@ -155,7 +155,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     });
   }
 
-  /** A form about a household that shows its summary (name, reference) above the questions. */
+  /** A form about a household: captioned with its name, with a link back to it. */
   function summaryForm(view: string, titleKey: string) {
     return async (request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>) => {
       const result = await resettlement.summary(actor(request), params(request).id);
