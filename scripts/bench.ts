@@ -498,14 +498,16 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
     ipOffset += n;
     return r;
   };
-  const concernCount = async () =>
+  // The concerns the journeys stored, and in how many transactions (distinct row xmin): the route
+  // stores submissions that arrive together in one transaction.
+  const stored = async () =>
     db.tenant(partnership.id, async (tx) => {
       const result = (await tx.execute(
-        sql`select count(*)::int as n from concerns where channel = 'web' and description like '%(bench %'`,
+        sql`select count(*)::int as n, count(distinct xmin::text)::int as transactions from concerns where channel = 'web' and description like '%(bench %'`,
       )) as unknown as {
-        rows: { n: number }[];
+        rows: { n: number; transactions: number }[];
       };
-      return result.rows[0]!.n;
+      return result.rows[0]!;
     });
   const check = (what: string, r: RunResult) => {
     if (r.failed > 0)
@@ -522,7 +524,7 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
 
     const journey = await journeys(INTAKE_COUNT);
     check('journeys', journey);
-    const before = await concernCount();
+    const before = await stored();
     // Interleaved in rounds (submissions, baseline, tenant baseline, then again), so that whatever
     // else the machine is doing falls on all three alike rather than on whichever ran at the time.
     const timed = { submit: 0, baseline: 0, tenant: 0 };
@@ -553,7 +555,9 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
       check('tenant baseline', base2);
       timed.tenant += base2.ms;
     }
-    const accepted = (await concernCount()) - before;
+    const after = await stored();
+    const accepted = after.n - before.n;
+    const transactions = after.transactions - before.transactions;
     if (accepted !== INTAKE_COUNT)
       throw new Error(`submitted ${INTAKE_COUNT} but ${accepted} concerns were stored`);
     const submitted = { ms: timed.submit };
@@ -573,6 +577,9 @@ async function intake(kind: 'postgres' | 'pglite'): Promise<void> {
     );
     out(
       `  concerns accepted, POST /share/check      ${fmt(submitRate).padStart(9)} concerns/s   (${count(accepted)} stored)`,
+    );
+    out(
+      `    in ${count(transactions)} transactions: ${fmt(accepted / transactions)} concerns per transaction on average`,
     );
     out(`  baseline, bare route with one INSERT      ${fmt(baselineRate).padStart(9)} inserts/s`);
     out(

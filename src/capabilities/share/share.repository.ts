@@ -1,4 +1,4 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { OpeningQuery, Tx } from '../../platform/db/index.js';
 import { shareDrafts } from './share.table.js';
 
@@ -28,16 +28,27 @@ export const shareRepository = {
   },
 
   /**
-   * Deletes the draft and returns its answers, so submitting it twice finds nothing the second time.
-   * It opens the submission's transaction (one round trip fewer), so the hash is written inline:
-   * safe, because it is checked to be the hex digest hashToken() makes.
+   * Locks the drafts being sent and returns their answers by token hash. It opens the submission's
+   * transaction (one round trip fewer), so the hashes are written inline: safe, because each is
+   * checked to be the hex digest hashToken() makes. Rows are locked in one order, so two batches
+   * that hold the same draft (a double click reaching two servers) wait for each other, not deadlock.
    */
-  takeOpening(tokenHash: string): OpeningQuery<Record<string, unknown> | undefined> {
-    if (!/^[0-9a-f]{64}$/.test(tokenHash)) throw new Error('Not a draft token hash');
+  lockOpening(tokenHashes: string[]): OpeningQuery<Map<string, Record<string, unknown>>> {
     return {
-      text: `delete from share_drafts where token_hash = '${tokenHash}' and expires_at > now() returning answers`,
-      read: (rows) => rows[0]?.answers as Record<string, unknown> | undefined,
+      text: `select token_hash, answers from share_drafts where token_hash in (${inlineHashes(tokenHashes)}) and expires_at > now() order by token_hash for update`,
+      read: (rows) =>
+        new Map(rows.map((row) => [row.token_hash as string, row.answers as Record<string, unknown>])),
     };
+  },
+
+  /**
+   * Deletes the drafts that were sent, so sending one again finds nothing. The statement is on its
+   * way when this returns (then() sends a Drizzle query), so it can travel with the COMMIT (`Last`).
+   */
+  removeSent(tx: Tx, tokenHashes: string[]): Promise<unknown> {
+    return tx
+      .execute(sql.raw(`delete from share_drafts where token_hash in (${inlineHashes(tokenHashes)})`))
+      .then((result) => result);
   },
 
   async findByResumeHash(tx: Tx, resumeHash: string) {
@@ -64,3 +75,10 @@ export const shareRepository = {
     await tx.delete(shareDrafts).where(lt(shareDrafts.expiresAt, new Date()));
   },
 };
+
+/** Token hashes as an SQL list, each checked to be a hex SHA-256 digest, so nothing typed reaches SQL. */
+function inlineHashes(tokenHashes: string[]): string {
+  if (tokenHashes.length === 0) throw new Error('No draft token hashes');
+  for (const hash of tokenHashes) if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error('Not a draft token hash');
+  return tokenHashes.map((hash) => `'${hash}'`).join(',');
+}

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Last, type Database } from '../../platform/db/index.js';
+import { createBatcher } from '../../platform/db/batch.js';
 import { publicActor } from '../../platform/auth/actor.js';
 import { hashToken, newSecretToken } from '../../platform/auth/tokens.js';
 import type { Translate } from '../../platform/i18n/index.js';
@@ -63,12 +64,18 @@ export type SubmitOutcome =
   | { ok: false; problem: 'incomplete'; step: Step }
   | { ok: false; problem: 'noDraft' };
 
-/** Thrown inside the submit transaction to roll it back (keeping the draft) with an expected outcome. */
-class KeepDraft extends Error {
-  constructor(readonly outcome: SubmitOutcome) {
-    super('draft kept');
-  }
+/** A resident's press of "Send": their draft's token hash, with the request's language and correlation id. */
+interface Submission {
+  hash: string;
+  language: string;
+  correlationId: string;
 }
+
+/**
+ * Up to 32 submissions share a transaction, and two such transactions per partnership run at once,
+ * so one batch's checks and mail are made while the other is at the database.
+ */
+const SUBMIT_BATCHES = { max: 32, inFlight: 2 };
 
 export type ResumeLink = { secret: string; expiresAt: Date };
 
@@ -101,6 +108,99 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
     areaCache.set(partnershipId, { at: Date.now(), list });
     return list;
   }
+
+  /**
+   * Sends drafts in one transaction: their rows locked as it opens, each checked and made into a
+   * concern, then every concern stored and every sent draft deleted, with the COMMIT. A draft that is
+   * not complete is left as it was, for its resident to finish. Each submission gets its own outcome.
+   * On a server it is two round trips, whatever the number of drafts.
+   */
+  async function sendTogether(partnershipId: string, items: Submission[]): Promise<SubmitOutcome[]> {
+    const knownAreas = new Set((await areas(partnershipId)).map((area) => area.id));
+    return db.tenantWith(
+      partnershipId,
+      shareRepository.lockOpening([...new Set(items.map((item) => item.hash))]),
+      async (tx, drafts) => {
+        const outcomes: SubmitOutcome[] = [];
+        const sent: string[] = [];
+        const stores: (() => Promise<void>)[] = [];
+        for (const item of items) {
+          const answers = drafts.get(item.hash);
+          // The same draft twice in one batch is a double click: the second finds it already sent.
+          if (!answers || sent.includes(item.hash)) {
+            outcomes.push({ ok: false, problem: 'noDraft' });
+            continue;
+          }
+          const missing = firstMissingStep(answers);
+          const parsed = completeAnswers.safeParse(answers);
+          if (missing || !parsed.success) {
+            outcomes.push({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
+            continue;
+          }
+          const a = parsed.data;
+          const { created, store } = await concerns.prepareIn(
+            tx,
+            publicActor(partnershipId, item.correlationId),
+            {
+              kind: a.kind,
+              topic: a.topic,
+              description: a.description,
+              areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
+              placeDescription: a.placeDescription,
+              whenText: a.whenText,
+              affectedGroups: a.affectedGroups,
+              forGroup: a.forGroup === 'yes',
+              groupName: a.groupName,
+              anonymous: a.contactMode === 'anonymous',
+              contactName: a.contactName,
+              contactEmail: a.contactEmail,
+              contactPhone: a.contactPhone,
+              preferredContact: a.preferredContact,
+              consentToShare: a.consentToShare === 'yes',
+              equality: a.equality,
+              channel: 'web',
+              language: item.language,
+            },
+          );
+          sent.push(item.hash);
+          stores.push(store);
+          outcomes.push({ ok: true, created, answers: a });
+        }
+        if (sent.length === 0) return outcomes;
+        // The transaction's last statements: COMMIT goes with them.
+        return new Last(() =>
+          Promise.all([shareRepository.removeSent(tx, sent), ...stores.map((store) => store())]).then(
+            () => outcomes,
+          ),
+        );
+      },
+    );
+  }
+
+  /** One submission in its own transaction, drawing a new reference on the rare clash (about 1 in 10^14). */
+  async function sendAlone(partnershipId: string, item: Submission): Promise<SubmitOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await sendTogether(partnershipId, [item]))[0]!;
+      } catch (err) {
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  const submitBatched = createBatcher<Submission, SubmitOutcome>(async (partnershipId, items) => {
+    if (items.length > 1) {
+      try {
+        const outcomes = await sendTogether(partnershipId, items);
+        return outcomes.map((value) => ({ status: 'fulfilled', value }));
+      } catch {
+        // The transaction was rolled back whole. Each is sent again on its own, so one
+        // submission's failure (a reference clash, say) is not everyone's.
+      }
+    }
+    return Promise.allSettled(items.map((item) => sendAlone(partnershipId, item)));
+  }, SUBMIT_BATCHES);
 
   return {
     async load(partnershipId: string, token: string | undefined): Promise<Record<string, unknown>> {
@@ -246,7 +346,8 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
 
     /**
      * Turns a complete draft into a concern. The draft is deleted in the same transaction as the
-     * concern is stored, so a double click or a refresh cannot submit twice.
+     * concern is stored, so a double click or a refresh cannot submit twice. Submissions that arrive
+     * together are stored together (see sendTogether).
      */
     async submit(
       partnershipId: string,
@@ -255,59 +356,7 @@ export function createShareService(db: Database, concerns: ConcernsService, opti
       correlationId: string,
     ): Promise<SubmitOutcome> {
       if (!token) return { ok: false, problem: 'noDraft' };
-      const hash = hashToken(token);
-      const knownAreas = new Set((await areas(partnershipId)).map((area) => area.id));
-      // One transaction: take the draft, check it, store the concern. If anything is wrong the draft
-      // is put back by the rollback, so nothing is stored half-way and the resident can carry on.
-      // On a server it is two round trips: BEGIN with the draft taken, then the concern with COMMIT.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await db.tenantWith<Record<string, unknown> | undefined, SubmitOutcome>(
-            partnershipId,
-            shareRepository.takeOpening(hash),
-            async (tx, answers) => {
-              if (!answers) return { ok: false, problem: 'noDraft' };
-              const missing = firstMissingStep(answers);
-              const parsed = completeAnswers.safeParse(answers);
-              if (missing || !parsed.success) {
-                throw new KeepDraft({ ok: false, problem: 'incomplete', step: missing ?? 'kind' });
-              }
-              const a = parsed.data;
-              const { created, store } = await concerns.prepareIn(
-                tx,
-                publicActor(partnershipId, correlationId),
-                {
-                  kind: a.kind,
-                  topic: a.topic,
-                  description: a.description,
-                  areaId: a.areaId && knownAreas.has(a.areaId) ? a.areaId : undefined,
-                  placeDescription: a.placeDescription,
-                  whenText: a.whenText,
-                  affectedGroups: a.affectedGroups,
-                  forGroup: a.forGroup === 'yes',
-                  groupName: a.groupName,
-                  anonymous: a.contactMode === 'anonymous',
-                  contactName: a.contactName,
-                  contactEmail: a.contactEmail,
-                  contactPhone: a.contactPhone,
-                  preferredContact: a.preferredContact,
-                  consentToShare: a.consentToShare === 'yes',
-                  equality: a.equality,
-                  channel: 'web',
-                  language,
-                },
-              );
-              // Storing the concern is the transaction's last statement: COMMIT goes with it.
-              return new Last(() => store().then((): SubmitOutcome => ({ ok: true, created, answers: a })));
-            },
-          );
-        } catch (err) {
-          if (err instanceof KeepDraft) return err.outcome;
-          // A reference clash (about 1 in 10^14) rolls everything back; draw again.
-          if (isUniqueViolation(err) && attempt < 3) continue;
-          throw err;
-        }
-      }
+      return submitBatched(partnershipId, { hash: hashToken(token), language, correlationId });
     },
   };
 }

@@ -33,82 +33,77 @@ async function draftCount(partnershipId: string) {
 }
 
 describe('tenantWith: a first statement sent with BEGIN', () => {
+  const lock = (...tokens: string[]) => shareRepository.lockOpening(tokens.map((t) => hashToken(t)));
+
   it('hands the opening statement’s rows to the transaction', async () => {
     const token = newSecretToken();
+    const other = newSecretToken();
     await services.share.save(a.id, token, { kind: 'concern' });
-    const answers = await db.tenantWith(
-      a.id,
-      shareRepository.takeOpening(hashToken(token)),
-      async (_tx, opened) => opened,
+    await services.share.save(a.id, other, { kind: 'suggestion' });
+    const drafts = await db.tenantWith(a.id, lock(token, other, newSecretToken()), async (_tx, o) => o);
+    expect(drafts).toEqual(
+      new Map([
+        [hashToken(token), { kind: 'concern' }],
+        [hashToken(other), { kind: 'suggestion' }],
+      ]),
     );
-    expect(answers).toEqual({ kind: 'concern' });
-    // Taken: a second time finds nothing.
-    const again = await db.tenantWith(
-      a.id,
-      shareRepository.takeOpening(hashToken(token)),
-      async (_tx, o) => o,
-    );
-    expect(again).toBeUndefined();
   });
 
   it('runs the opening statement under row-level security', async () => {
     const token = newSecretToken();
     await services.share.save(a.id, token, { kind: 'suggestion' });
-    const fromB = await db.tenantWith(
-      b.id,
-      shareRepository.takeOpening(hashToken(token)),
-      async (_tx, opened) => opened,
-    );
-    expect(fromB).toBeUndefined();
+    const fromB = await db.tenantWith(b.id, lock(token), async (_tx, opened) => opened);
+    expect(fromB.size).toBe(0);
     // Still there for its own partnership.
-    const fromA = await db.tenantWith(
-      a.id,
-      shareRepository.takeOpening(hashToken(token)),
-      async (_tx, opened) => opened,
-    );
-    expect(fromA).toEqual({ kind: 'suggestion' });
+    const fromA = await db.tenantWith(a.id, lock(token), async (_tx, opened) => opened);
+    expect(fromA.get(hashToken(token))).toEqual({ kind: 'suggestion' });
   });
 
-  it('rolls the opening statement back with the rest when the work fails', async () => {
+  it('rolls everything back when the work fails', async () => {
     const token = newSecretToken();
     await services.share.save(a.id, token, { kind: 'concern' });
     const before = await draftCount(a.id);
     await expect(
-      db.tenantWith(a.id, shareRepository.takeOpening(hashToken(token)), async () => {
+      db.tenantWith(a.id, lock(token), async (tx) => {
+        await shareRepository.removeSent(tx, [hashToken(token)]);
         throw new Error('the insert failed');
       }),
     ).rejects.toThrow('the insert failed');
     expect(await draftCount(a.id)).toBe(before);
   });
 
-  it('commits with the last statement, and rolls everything back when that statement fails', async () => {
+  it('commits with the last statements, and rolls everything back when one of them fails', async () => {
     const kept = newSecretToken();
     await services.share.save(a.id, kept, { kind: 'concern' });
     const before = await draftCount(a.id);
     await expect(
-      db.tenantWith(a.id, shareRepository.takeOpening(hashToken(kept)), async (tx) => {
-        return new Last(() => tx.execute(sql`select 1 / 0`));
+      db.tenantWith(a.id, lock(kept), async (tx) => {
+        return new Last(() =>
+          Promise.all([
+            shareRepository.removeSent(tx, [hashToken(kept)]),
+            tx.execute(sql`select 1 / 0`).then(),
+          ]),
+        );
       }),
     ).rejects.toThrow();
-    // The draft the opening took is back: the failed statement took the COMMIT's transaction with it.
+    // The draft deleted with it is back: the failed statement took the COMMIT's transaction with it.
     expect(await draftCount(a.id)).toBe(before);
 
-    const taken = await db.tenantWith(
-      a.id,
-      shareRepository.takeOpening(hashToken(kept)),
-      async (tx, opened) => {
-        return new Last(async () => {
-          await tx.execute(sql`select 1`);
-          return opened;
-        });
-      },
-    );
-    expect(taken).toEqual({ kind: 'concern' });
+    const sent = await db.tenantWith(a.id, lock(kept), async (tx, opened) => {
+      return new Last(async () => {
+        await shareRepository.removeSent(tx, [hashToken(kept)]);
+        return opened.get(hashToken(kept));
+      });
+    });
+    expect(sent).toEqual({ kind: 'concern' });
     expect(await draftCount(a.id)).toBe(before - 1);
   });
 
-  it('refuses an opening built from anything but a token hash', () => {
-    expect(() => shareRepository.takeOpening("x' or true --")).toThrow('Not a draft token hash');
+  it('refuses to build SQL from anything but token hashes', () => {
+    expect(() => shareRepository.lockOpening([hashToken('x'), "x' or true --"])).toThrow(
+      'Not a draft token hash',
+    );
+    expect(() => shareRepository.lockOpening([])).toThrow('No draft token hashes');
   });
 });
 

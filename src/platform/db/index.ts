@@ -60,12 +60,15 @@ export interface OpeningQuery<R> {
 }
 
 /**
- * A transaction's last statement, for the database to send with COMMIT behind it: on a server the
- * two travel together, in one packet and one round trip. If the statement fails, the server answers
- * the COMMIT by rolling back, and the statement's error is what the caller sees.
+ * A transaction's last statements, for the database to send with COMMIT behind them: on a server
+ * they travel together, in one packet and one round trip. If one fails, the server answers the
+ * COMMIT by rolling back, and that statement's error is what the caller sees.
  */
 export class Last<T> {
-  /** `send` makes the statement: a Drizzle query, or an async function whose first await is one. */
+  /**
+   * `send` makes the statements before it returns (a Drizzle query is sent when then() is called):
+   * a Drizzle query, an async function whose first await is one, or Promise.all of such.
+   */
   constructor(readonly send: () => Promise<T>) {}
 }
 
