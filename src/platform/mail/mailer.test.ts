@@ -184,6 +184,17 @@ describe('sending through SMTP', () => {
     expect(smtp.accepted.map((m) => m.messageId).sort()).toEqual(queued.map((q) => q.messageId).sort());
   });
 
+  it('sends a message queued in the clock’s current millisecond (the database stamps microseconds)', async () => {
+    const queued = await queue();
+    await db.system((tx) =>
+      tx.execute(
+        sql`update outbox set next_attempt_at = '2026-12-02T12:00:00.123456Z' where id = ${queued.id}`,
+      ),
+    );
+    expect(await worker({ clock: () => new Date('2026-12-02T12:00:00.123Z') }).drain()).toBe(1);
+    expect(smtp.accepted.map((m) => m.messageId)).toEqual([queued.messageId]);
+  });
+
   it('retries a temporary refusal with growing waits, then marks it failed', async () => {
     const queued = await queue();
     smtp.refuseWith(451);

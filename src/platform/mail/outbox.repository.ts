@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { outbox } from './outbox.table.js';
 
@@ -18,12 +18,15 @@ export const outboxRepository = {
    */
   async claimDue(tx: Tx, options: { limit: number; now: Date; leaseMs: number }): Promise<OutboxRow[]> {
     const leaseExpired = new Date(options.now.getTime() - options.leaseMs);
+    // The database stamps a queued row in microseconds and the clock reads milliseconds, so a row
+    // queued in the clock's current millisecond counts as due: "before the next millisecond".
+    const dueBefore = new Date(options.now.getTime() + 1);
     const due = tx
       .select({ id: outbox.id })
       .from(outbox)
       .where(
         or(
-          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, options.now)),
+          and(eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, dueBefore)),
           and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, leaseExpired)),
         ),
       )
