@@ -18,10 +18,18 @@ let page: Page;
 let partnershipId: string;
 const violations: string[] = [];
 
-async function check(where: string) {
+async function check(where: string, options: { expectErrors?: boolean } = {}) {
   await page.waitForLoadState('load');
-  expect(await page.title(), where).not.toMatch(/^Error:/);
+  if (options.expectErrors) expect(await page.title(), where).toMatch(/^Error:/);
+  else expect(await page.title(), where).not.toMatch(/^Error:/);
   violations.push(...(await axeViolations(page)));
+}
+
+/** A date of the range as the filter's day, month and year boxes hold it, as yyyy-mm-dd. */
+async function rangeDate(field: 'from' | 'to'): Promise<string> {
+  const box = (part: string) => page.locator(`#filter-${field}-${part}`).inputValue();
+  const [day, month, year] = await Promise.all([box('day'), box('month'), box('year')]);
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
 
 async function query<T>(text: ReturnType<typeof sql>): Promise<T[]> {
@@ -86,8 +94,8 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
       expect(await page.getByRole('heading', { level: 2, name }).count(), name).toBe(1);
     expect(await page.getByRole('heading', { name: 'Community tension by ward' }).count()).toBe(0);
     // The busiest wards for engagement, read off the page, are the busiest in fact.
-    const from = await page.locator('#filter-from').inputValue();
-    const to = await page.locator('#filter-to').inputValue();
+    const from = await rangeDate('from');
+    const to = await rangeDate('to');
     const truth = await query<{ area: string; n: number }>(sql`
       select a.name as area, count(*)::int as n from engagements e join areas a on a.id = e.area_id
       where e.partnership_id = ${partnershipId}
@@ -118,8 +126,8 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await check('dashboard, hate last quarter');
     expect(await page.locator('#filter-summary').textContent()).toContain('about any hate-related topic');
-    const from = await page.locator('#filter-from').inputValue();
-    const to = await page.locator('#filter-to').inputValue();
+    const from = await rangeDate('from');
+    const to = await rangeDate('to');
     const truth = await query<{ area: string | null; n: number }>(sql`
       select a.group_name as area, count(*)::int as n from concerns c left join areas a on a.id = c.area_id
       where c.partnership_id = ${partnershipId} and c.topic in ('hate_harassment', 'hate_disinformation')
@@ -141,13 +149,29 @@ describe('an analyst answers the partnership’s questions from Heard alone', ()
     if (shown.length > 0) expect(shown[0]![0]).toBe(busiest.area ?? 'No area given');
   });
 
+  it('is told which box to fix when a date of the range is not a date', async () => {
+    const from = page.getByRole('group', { name: 'From' });
+    await from.getByLabel('Day').fill('1');
+    await from.getByLabel('Month').fill('');
+    await from.getByLabel('Year').fill('2026');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await check('dashboard, a date without its month', { expectErrors: true });
+    await page.getByRole('link', { name: 'Date from must include a month' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('filter-from-month');
+    await page.keyboard.type('July');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await check('dashboard, from 1 July 2026');
+    expect(await page.locator('#filter-summary').textContent()).toContain('from 1 July 2026');
+    expect(await rangeDate('from')).toBe('2026-07-01');
+  });
+
   it('sees whether the police and the council met their response targets', async () => {
     await page.locator('#filter-topic').selectOption({ label: 'Any' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByRole('link', { name: 'the last 12 months' }).click();
     await check('dashboard, last 12 months');
-    const from = await page.locator('#filter-from').inputValue();
-    const to = await page.locator('#filter-to').inputValue();
+    const from = await rangeDate('from');
+    const to = await rangeDate('to');
     const rows = await table('responseTimes');
     for (const name of ['Northamptonshire Police', 'West Northamptonshire Council']) {
       const row = rows.find((r) => r[0] === name)!;

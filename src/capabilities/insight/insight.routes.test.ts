@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp, type TestPartnership } from '../../../test/helpers/app.js';
 import { publicActor } from '../../platform/auth/actor.js';
+import { paths } from '../../platform/paths.js';
 import { BASE_CONCERN } from '../concerns/concerns.test-helpers.js';
 import type { NewConcern } from '../concerns/concerns.service.js';
 
@@ -109,6 +110,57 @@ describe('the partnership dashboard', () => {
     expect(res.body).toContain('about Hate, prejudice or harassment');
   });
 
+  it('takes the range as day, month and year boxes, and shows the range back in them', async () => {
+    const c = await t.signedIn(t.a, 'analyst');
+    const res = await c.get(
+      paths.insight.dashboard({
+        'from-day': '1',
+        'from-month': 'March',
+        'from-year': '2026',
+        'to-day': '31',
+        'to-month': '3',
+        'to-year': '2026',
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('raised from 1 March 2026 to 31 March 2026');
+    expect(res.body).toMatch(/id="filter-from-month" name="from-month" type="text" value="3"/);
+    expect(res.body).toMatch(/id="filter-to-day" name="to-day" type="text" value="31"/);
+    expect(res.body).not.toContain('type="date"');
+    // Links and bookmarks still say from=yyyy-mm-dd, and fill the boxes the same way.
+    const linked = await c.get(paths.insight.equality({ from: '2026-03-01', to: '2026-03-31' }));
+    expect(linked.body).toContain('raised from 1 March 2026 to 31 March 2026');
+    expect(linked.body).toMatch(/id="filter-from-day" name="from-day" type="text" value="1"/);
+  });
+
+  it('names a range date that is not a date, links to its box, and still shows the figures', async () => {
+    const c = await t.signedIn(t.a, 'analyst');
+    for (const page of [paths.insight.dashboard, paths.insight.equality]) {
+      const res = await c.get(
+        page({
+          'from-day': '1',
+          'from-month': '',
+          'from-year': '2026',
+          'to-day': '30',
+          'to-month': '2',
+          'to-year': '2026',
+        }),
+      );
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('<title>Error:');
+      expect(res.body).toContain('Date from must include a month');
+      expect(res.body).toContain('href="#filter-from-month"');
+      expect(res.body).toContain('Date to must be a real date');
+      expect(res.body).toContain('href="#filter-to-day"');
+      // What was typed stays in the boxes, so only the mistake needs fixing.
+      expect(res.body).toMatch(/id="filter-from-year" name="from-year" type="text" value="2026"/);
+      expect(res.body).toMatch(/id="filter-to-month" name="to-month" type="text" value="2"/);
+      // The figures fall back to the page's usual range rather than disappearing.
+      expect(res.body).toContain('id="filter-summary"');
+      expect(res.body).toContain('<table');
+    }
+  });
+
   it('counts every hate topic together with the hate-related topic group, on the page, in the API and in exports', async () => {
     // Five reports of hate being spread, in South, long enough ago to be outside the default range.
     const longAgo = new Date(now - 400 * DAY);
@@ -125,7 +177,16 @@ describe('the partnership dashboard', () => {
     // themselves are withheld, as East and "no area" are small).
     expect(tableCells(page.body, 'byDistrict').at(-1)).toEqual(['Total', '17']);
     expect(tableCells(page.body, 'byArea').at(-1)).toEqual(['Total', '17']);
-    expect(tableCells(page.body, 'overTime').at(-1)!.at(-1)).toBe('17');
+    // Over time, both topics' rows hold their reports. Which cells are withheld to protect the
+    // small ones depends on the weeks the reports fall in, and so on today's date: a row of
+    // nothing but "<5" is the only thing that would show a topic left out of the group.
+    const counted = (html: string, topic: string) =>
+      tableCells(html, 'overTime')
+        .find((r) => r[0] === topic)!
+        .slice(1)
+        .some((cell) => cell !== '<5');
+    expect(counted(page.body, 'Hate, prejudice or harassment')).toBe(true);
+    expect(counted(page.body, 'Hate or disinformation being spread')).toBe(true);
     const api = (await c.get(`/api/v1/insight/dashboard?topic=hate_related&from=${from}`)).json() as {
       filters: { topic: string; topics: string[] };
       figures: { id: string; totals: { cells: { value?: number }[] } | null }[];
@@ -143,6 +204,7 @@ describe('the partnership dashboard', () => {
     // Hate and harassment alone is the 12 of them: the group added the 5 reports of hate being spread.
     const one = await c.get(`/staff/insight?topic=hate_harassment&from=${from}`);
     expect(tableCells(one.body, 'byDistrict').at(-1)).toEqual(['Total', '12']);
+    expect(counted(one.body, 'Hate or disinformation being spread')).toBe(false);
   });
 
   it('takes analysts straight to the dashboard when they sign in', async () => {

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffActor } from '../../platform/auth/actor.js';
 import { requireAnyPermission, requireStaff } from '../../platform/auth/auth.plugin.js';
 import { can } from '../../platform/auth/permissions.js';
-import { parseForm } from '../../platform/forms.js';
+import { parseForm, type FieldError } from '../../platform/forms.js';
+import { datePartsFrom, DATE_PARTS, partName } from '../../platform/forms/date-input.js';
 import { paths } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
 import { queueRequest } from '../concerns/concerns.routes.js';
@@ -18,6 +19,7 @@ import {
   filtersToQuery,
   populationFields,
   populationForm,
+  readFilterDates,
   resolveFilters,
 } from './insight.schema.js';
 import type { InsightService } from './insight.service.js';
@@ -68,6 +70,26 @@ export function insightPages(app: FastifyInstance, services: Services & { insigh
   const insight = services.insight;
   const actor = (request: FastifyRequest) => staffActor(request.staff!, request.correlationId);
 
+  /**
+   * A filtered page's filters from its query. A range date whose boxes do not hold a date is shown
+   * as an error, with what was typed, while the figures fall back to the default range.
+   */
+  function pageFilters(request: FastifyRequest, defaults: 'quarter' | 'year') {
+    const { query, problems } = readFilterDates(request.query);
+    const filters = resolveFilters(filtersQuery.parse(query), new Date(), defaults);
+    const errors: FieldError[] = [];
+    const fieldErrors: Record<string, string> = {};
+    const dateValues: Record<string, string> = { from: filters.from, to: filters.to };
+    for (const p of problems) {
+      const text = request.t(p.message, { name: request.t(`insight.filterDates.${p.field}`) });
+      errors.push({ href: `#filter-${partName(p.field, p.part)}`, text });
+      fieldErrors[p.field] = text;
+      const typed = datePartsFrom(request.query, p.field);
+      for (const part of DATE_PARTS) dateValues[partName(p.field, part)] = typed[part];
+    }
+    return { filters, errors, fieldErrors, dateValues };
+  }
+
   async function filterContext(request: FastifyRequest, filters: InsightFilters) {
     const choices = await insight.choices(actor(request));
     return {
@@ -107,13 +129,15 @@ export function insightPages(app: FastifyInstance, services: Services & { insigh
   // -------------------------------------------------------------------------------------------
 
   app.get(paths.insight.dashboard(), { preHandler: requireStaff('insight.view') }, async (request, reply) => {
-    const filters = resolveFilters(filtersQuery.parse(request.query ?? {}));
+    const { filters, ...dateProblems } = pageFilters(request, 'quarter');
     const result = await insight.dashboard(actor(request), filters);
     if (!result.ok) return reply.sendError('forbidden');
     const monthly = filters.interval === 'month';
+    if (dateProblems.errors.length > 0) reply.code(400);
     return reply.view('insight/views/dashboard.njk', {
       pageTitle: request.t('insight.dashboard.title'),
       ...(await filterContext(request, filters)),
+      ...dateProblems,
       figures: result.figures.map((f) => ({
         ...renderFigure(f, request.t, request.lang, { monthly }),
         exportUrl: exportLinks(request, filters, f.id),
@@ -133,12 +157,14 @@ export function insightPages(app: FastifyInstance, services: Services & { insigh
     { preHandler: requireStaff('insight.equality') },
     async (request, reply) => {
       // Equality answers are sparse: a year is the shortest range that usually says something.
-      const filters = resolveFilters(filtersQuery.parse(request.query ?? {}), new Date(), 'year');
+      const { filters, ...dateProblems } = pageFilters(request, 'year');
       const result = await insight.equality(actor(request), filters);
       if (!result.ok) return reply.sendError('forbidden');
+      if (dateProblems.errors.length > 0) reply.code(400);
       return reply.view('insight/views/equality.njk', {
         pageTitle: request.t('insight.equality.title'),
         ...(await filterContext(request, filters)),
+        ...dateProblems,
         figures: result.figures.map((f) => ({
           ...renderFigure(f, request.t, request.lang),
           exportUrl: exportLinks(request, filters, f.id),

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  DATE_PARTS,
+  datePartsFrom,
+  partName,
+  readDateInput,
+  readingProblem,
+  type DatePart,
+} from '../../platform/forms/date-input.js';
 import { addDays, lastQuarter, londonToday, type Interval } from './figures.js';
 import type { InsightFilters } from './insight.repository.js';
 import { QUESTIONS, categoriesOf } from './dashboard.js';
@@ -33,6 +41,37 @@ export const filtersQuery = z.object({
   preset: lenient(z.enum(['quarter', 'lastQuarter', 'year'])),
 });
 export type FiltersQuery = z.output<typeof filtersQuery>;
+
+/** A range date the filter form sent that is not a date: which one, the message and the box to link to. */
+export interface FilterDateProblem {
+  field: 'from' | 'to';
+  /** A translation key whose `{name}` is the date's name. */
+  message: string;
+  part: DatePart;
+}
+
+/**
+ * The filter form asks for the range as GOV.UK date inputs (`from-day`, `from-month`, `from-year`);
+ * links, presets and the API say `from=yyyy-mm-dd`. This reads the boxes, when they were sent, into
+ * `from` and `to`. Boxes that do not hold a date are a problem for the page to show; the range then
+ * falls back as for any malformed filter, so the page still shows figures.
+ */
+export function readFilterDates(query: unknown): {
+  query: Record<string, unknown>;
+  problems: FilterDateProblem[];
+} {
+  const out: Record<string, unknown> = { ...((query ?? {}) as Record<string, unknown>) };
+  const problems: FilterDateProblem[] = [];
+  for (const field of ['from', 'to'] as const) {
+    if (!DATE_PARTS.some((p) => partName(field, p) in out)) continue;
+    const reading = readDateInput(datePartsFrom(out, field));
+    const problem = readingProblem(reading);
+    if (problem) problems.push({ field, ...problem });
+    if (reading.kind === 'date') out[field] = reading.value;
+    else delete out[field];
+  }
+  return { query: out, problems };
+}
 
 export function resolveFilters(
   q: FiltersQuery,

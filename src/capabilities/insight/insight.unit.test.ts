@@ -5,8 +5,9 @@ import { dashboardFigures, equalityFigures } from './dashboard.js';
 import { toCsv } from './export.js';
 import { lastQuarter, medianDays, periods, share, type Cell, type Figure } from './figures.js';
 import type { CountRow } from './insight.repository.js';
-import { filtersQuery, resolveFilters } from './insight.schema.js';
+import { filtersQuery, readFilterDates, resolveFilters } from './insight.schema.js';
 import { renderFigure } from './render.js';
+import { withinMedianBound } from './insight.test-helpers.js';
 import { medianFromSteps, responseStep } from './rollup.js';
 import { isTopicGroup, topicsOf } from './topic-groups.js';
 
@@ -87,6 +88,13 @@ function exactMedian(values: number[]): number {
   );
 }
 
+/** The two middle values (the same one twice when the count is odd). */
+function middleTwo(values: number[]): [number, number] {
+  const v = [...values].sort((a, b) => a - b);
+  const middle = (v.length - 1) / 2;
+  return [v[Math.floor(middle)]!, v[Math.ceil(middle)]!];
+}
+
 describe('the median from response-time steps', () => {
   it('puts a response time in its step: hours, then 6 hours, days and 30 days', () => {
     expect(responseStep(0)).toEqual({ from: 0, width: 1 });
@@ -105,24 +113,67 @@ describe('the median from response-time steps', () => {
     expect(medianFromSteps([{ from: 24, n: 1 }])).toBe(24.5);
   });
 
-  it('is never further from the exact median than one step', () => {
+  it('is never further from the exact median than the wider step of the two middle responses', () => {
+    const check = (hours: number[]): boolean => {
+      const steps = new Map<number, number>();
+      for (const h of hours) {
+        const from = responseStep(h).from;
+        steps.set(from, (steps.get(from) ?? 0) + 1);
+      }
+      const rolled = medianFromSteps([...steps].map(([from, n]) => ({ from, n })))!;
+      const [low, high] = middleTwo(hours);
+      return withinMedianBound(rolled, exactMedian(hours), low, high);
+    };
+    // Found by fast-check in CI: middle responses 0 and 107 days are 24 h and a bit from the exact
+    // median, more than the one-day step the median itself falls in.
+    expect(check([0, 2568.5000000020004])).toBe(true);
+    expect(check([0, 2879.9])).toBe(true);
+    // The kind of case the rollup test met in CI (whole hours either side of the 72-hour step edge):
+    // 37.75 from the steps against 36 exact, more than the median's one-hour step, within 6 hours.
+    expect(check([0, 72])).toBe(true);
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: 0, max: 9000, noNaN: true }), { minLength: 1, maxLength: 60 }),
-        (hours) => {
-          const steps = new Map<number, number>();
-          for (const h of hours) {
-            const from = responseStep(h).from;
-            steps.set(from, (steps.get(from) ?? 0) + 1);
-          }
-          const rolled = medianFromSteps([...steps].map(([from, n]) => ({ from, n })))!;
-          const exact = exactMedian(hours);
-          const width = responseStep(Math.max(rolled, exact)).width;
-          if (width === null) return rolled >= 8640 - 720 && exact >= 8640 - 720;
-          return Math.abs(rolled - exact) <= width + 1e-9;
-        },
+        check,
       ),
+      { numRuns: 2000 },
     );
+  });
+});
+
+describe('the range as date boxes', () => {
+  it('reads the boxes into from and to, leaving a yyyy-mm-dd link as it is', () => {
+    const boxes = { 'from-day': '1', 'from-month': 'mar', 'from-year': '2026', area: 'x' };
+    expect(readFilterDates(boxes)).toEqual({
+      query: { ...boxes, from: '2026-03-01' },
+      problems: [],
+    });
+    expect(readFilterDates({ from: '2026-03-01', to: '2026-03-31' }).query).toEqual({
+      from: '2026-03-01',
+      to: '2026-03-31',
+    });
+  });
+
+  it('treats empty boxes as no date, even over a from= in the same query', () => {
+    const read = readFilterDates({ from: '2026-03-01', 'from-day': '', 'from-month': '', 'from-year': '' });
+    expect(read.problems).toEqual([]);
+    expect(read.query.from).toBeUndefined();
+  });
+
+  it('gives each wrong date its message and box, and no date for the filters', () => {
+    const read = readFilterDates({
+      'from-day': '1',
+      'from-year': '2026',
+      'to-day': '31',
+      'to-month': '4',
+      'to-year': '2026',
+    });
+    expect(read.problems).toEqual([
+      { field: 'from', message: 'dateInput.mustInclude.month', part: 'month' },
+      { field: 'to', message: 'dateInput.notReal', part: 'day' },
+    ]);
+    expect(read.query.from).toBeUndefined();
+    expect(read.query.to).toBeUndefined();
   });
 });
 

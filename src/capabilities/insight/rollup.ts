@@ -4,10 +4,12 @@
  *
  * A median cannot be added up day by day, so the rollup keeps, per organisation and day, how many
  * first responses fell in each step of response time. The median is then read from those counts,
- * assuming the responses within a step are spread evenly across it. It is therefore never further
- * from the exact median than the width of the step it falls in: an hour for medians under 3 days,
- * 6 hours under 2 weeks, a day under 90 days, 30 days under 360 days. A median of 360 days or more
- * is given as 360 days.
+ * assuming the responses within a step are spread evenly across it. Each of the two middle
+ * responses is then read to within its step's width, so the median (one of them, or halfway between
+ * them) is never further from the exact median than the wider of those two steps: an hour when both
+ * are under 3 days, 6 hours under 2 weeks, a day under 90 days, 30 days under 360 days. When the
+ * middle responses are far apart the median itself may sit in a narrower step than that bound; the
+ * bound follows the responses, not the median. A response of 360 days or more counts as 360 days.
  */
 export const RESPONSE_STEPS: readonly { from: number; width: number | null }[] = [
   { from: 0, width: 1 },

@@ -153,6 +153,21 @@ const MUST_INCLUDE: Record<string, string> = {
   'month,year': 'dateInput.mustInclude.monthYear',
 };
 
+/**
+ * What is wrong with boxes that do not hold a date: the message (a translation key whose `{name}` is
+ * the date's name) and the box to link to. None for a date or for empty boxes.
+ */
+export function readingProblem(reading: DateReading): { message: string; part: DatePart } | undefined {
+  if (reading.kind === 'date' || reading.kind === 'empty') return undefined;
+  const message =
+    reading.kind === 'incomplete'
+      ? MUST_INCLUDE[reading.missing.join(',')]!
+      : reading.kind === 'yearDigits'
+        ? 'dateInput.yearDigits'
+        : 'dateInput.notReal';
+  return { message, part: wrongParts(reading)[0]! };
+}
+
 const partsSchema = z
   .object({ day: z.string().optional(), month: z.string().optional(), year: z.string().optional() })
   .optional();
@@ -171,13 +186,9 @@ function dateField(options: DateFieldOptions & { required?: string }) {
       ctx.addIssue({ code: 'custom', message: options.required, params: { part: 'day' }, continue: true });
       return z.NEVER;
     }
-    const params: FieldIssueParams = { keyVars: { name: options.name }, part: wrongParts(reading)[0] };
-    const message =
-      reading.kind === 'incomplete'
-        ? MUST_INCLUDE[reading.missing.join(',')]!
-        : reading.kind === 'yearDigits'
-          ? 'dateInput.yearDigits'
-          : 'dateInput.notReal';
+    const problem = readingProblem(reading)!;
+    const params: FieldIssueParams = { keyVars: { name: options.name }, part: problem.part };
+    const message = problem.message;
     // continue: the form's own refinements still run, so every error shows at once. They see z.NEVER
     // (not undefined) for this field: a date was typed, even if it could not be read.
     ctx.addIssue({ code: 'custom', message, params: params as Record<string, unknown>, continue: true });
