@@ -23,6 +23,15 @@ async function check(where: string, options: { expectErrors?: boolean } = {}) {
   violations.push(...(await axeViolations(page)));
 }
 
+/** Types a yyyy-mm-dd day into a GOV.UK date input's three boxes, found by its legend. */
+async function fillDate(legend: string, iso: string) {
+  const [year, month, day] = iso.split('-');
+  const group = page.getByRole('group', { name: legend });
+  await group.getByLabel('Day').fill(String(Number(day)));
+  await group.getByLabel('Month').fill(String(Number(month)));
+  await group.getByLabel('Year').fill(year!);
+}
+
 /** The Homes for Ukraine column of one outcome row, as the page shows it. */
 async function hfuCell(measure: string): Promise<string> {
   const row = page
@@ -93,7 +102,7 @@ describe('a resettlement household’s journey in a real browser', () => {
     await check('new household with errors', { expectErrors: true });
     await page.getByRole('group', { name: 'Scheme' }).getByLabel('Homes for Ukraine').check();
     await page.getByLabel('Household name').fill('Hnatyuk family');
-    await page.getByLabel('Arrival date').fill('2026-10-01');
+    await fillDate('Arrival date', '2026-10-01');
     await page.getByLabel('Address').fill('9 Billing Road, Northampton NN1 5AN');
     await page
       .getByRole('group', { name: 'Does the household need an interpreter?' })
@@ -108,7 +117,7 @@ describe('a resettlement household’s journey in a real browser', () => {
       .getByRole('group', { name: /Has the household consented/ })
       .getByLabel('Yes')
       .check();
-    await page.getByLabel('Date consent was given').fill('2026-10-02');
+    await fillDate('Date consent was given', '2026-10-02');
     await page.getByRole('button', { name: 'Add household' }).click();
     await check('household');
     expect(await page.getByText('Household created.').count()).toBe(1);
@@ -123,12 +132,25 @@ describe('a resettlement household’s journey in a real browser', () => {
       await page.getByRole('link', { name: 'Add a household member' }).click();
       await check(`add member ${name}`);
       await page.getByLabel('Full name').fill(name);
-      await page.getByLabel('Date of birth').fill(dob);
       await page
         .getByRole('group', { name: 'Relationship to the main applicant' })
         .getByLabel(relationship, { exact: true })
         .check();
       await page.getByLabel('Ukrainian').check();
+      if (relationship === 'Child') {
+        // A date of birth without its month: the message names the box, and its link goes there.
+        const [year, , day] = dob.split('-');
+        const born = page.getByRole('group', { name: /Date of birth/ });
+        await born.getByLabel('Day').fill(String(Number(day)));
+        await born.getByLabel('Year').fill(year!);
+        await page.getByRole('button', { name: 'Save member' }).click();
+        await check(`add member ${name} without a month`, { expectErrors: true });
+        await page.getByRole('link', { name: 'Date of birth must include a month' }).click();
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('dateOfBirth-month');
+        await page.keyboard.type('September');
+      } else {
+        await fillDate('Date of birth', dob);
+      }
       await page.getByRole('button', { name: 'Save member' }).click();
       await check('household after member');
     }
@@ -143,7 +165,7 @@ describe('a resettlement household’s journey in a real browser', () => {
       .getByRole('group', { name: 'Accommodation check' })
       .getByLabel('Booked', { exact: true })
       .check();
-    await page.getByLabel('Date of the check (done or booked)').fill('2026-12-10');
+    await fillDate('Date of the check (done or booked)', '2026-12-10');
     await page.getByRole('group', { name: 'Hosting arrangement' }).getByLabel('Going well').check();
     await page.getByRole('button', { name: 'Save host details' }).click();
     await check('household after host');

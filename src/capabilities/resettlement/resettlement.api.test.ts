@@ -126,6 +126,56 @@ describe('resettlement API', () => {
     expect((await c.api('POST', a.reopen(id))).statusCode).toBe(200);
   });
 
+  it('changes a household, a member and a goal, and reassigns the case, each by its own ids', async () => {
+    const c = await t.signedIn(t.a, 'caseworker');
+    const household = {
+      scheme: 'refugee_asylum_decision',
+      name: 'Change family',
+      lawfulBasis: 'public_task',
+      interpreterNeeded: false,
+      consentGiven: false,
+    };
+    const id = (await c.api('POST', a.households(), household)).json().id as string;
+    const person = {
+      name: 'First Name',
+      ageBand: '25_64',
+      relationship: 'main_applicant',
+      languages: ['ar'],
+    };
+    const first = (await c.api('POST', a.members(id), person)).json().id as string;
+    const second = (await c.api('POST', a.members(id), { ...person, name: 'Second Name' })).json()
+      .id as string;
+    const goal = { domain: 'housing', goal: 'Find a flat', owner: 'Caseworker' };
+    await c.api('POST', a.goals(id), goal);
+    const goalId = (await c.api('POST', a.goals(id), { ...goal, goal: 'Open a bank account' })).json()
+      .id as string;
+
+    expect((await c.api('POST', a.household(id), { ...household, name: 'Changed family' })).statusCode).toBe(
+      200,
+    );
+    expect((await c.api('POST', a.member(id, second), { ...person, name: 'Changed Name' })).statusCode).toBe(
+      200,
+    );
+    expect((await c.api('POST', a.goal(id, goalId), { status: 'achieved' })).statusCode).toBe(200);
+    // Reassigning is for managers; the caseworker is refused and nothing changes.
+    const manager = t.a.staff[t.a.email('manager')]!;
+    expect((await c.api('POST', a.assign(id), { caseworkerStaffId: manager })).statusCode).toBe(403);
+    const m = await t.signedIn(t.a, 'manager');
+    expect((await m.api('POST', a.assign(id), { caseworkerStaffId: manager })).statusCode).toBe(200);
+
+    const detail = (await c.api('GET', a.household(id))).json();
+    expect(detail.name).toBe('Changed family');
+    expect(detail.caseworker.id).toBe(manager);
+    const names = Object.fromEntries(detail.members.map((x: { id: string; name: string }) => [x.id, x.name]));
+    expect(names).toEqual({ [first]: 'First Name', [second]: 'Changed Name' });
+    expect(detail.goals.map((g: { goal: string; status: string }) => [g.goal, g.status]).sort()).toEqual([
+      ['Find a flat', 'open'],
+      ['Open a bank account', 'achieved'],
+    ]);
+    // Ids that do not belong together are not found.
+    expect((await c.api('POST', a.member(second, id), person)).statusCode).toBe(404);
+  });
+
   it('serves a valid iCalendar feed of sessions with no personal data', async () => {
     const c = await t.signedIn(t.a, 'caseworker');
     const res = await c.get(paths.resettlement.calendar());

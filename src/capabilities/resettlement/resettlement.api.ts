@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { staffActor } from '../../platform/auth/actor.js';
+import { staffActor, type Actor } from '../../platform/auth/actor.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { paths } from '../../platform/paths.js';
 import type { Published } from '../../platform/suppression.js';
@@ -120,6 +120,7 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
   const cases = requireStaff('resettlement.cases');
   const actor = (request: FastifyRequest) => staffActor(request.staff!, request.correlationId);
   const p = paths.api.resettlement;
+  type Outcome = { ok: true; id?: string } | { ok: false; problem: string };
 
   function refuse(request: FastifyRequest, reply: FastifyReply, outcome: { ok: false; problem: string }) {
     if (outcome.problem === 'notFound') return reply.sendError('notFound');
@@ -131,15 +132,48 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
       correlationId: request.correlationId,
     });
   }
-  const done = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    outcome: { ok: true; id?: string } | { ok: false; problem: string },
-    status = 200,
-  ) =>
+  const done = (request: FastifyRequest, reply: FastifyReply, outcome: Outcome, status = 200) =>
     outcome.ok
       ? reply.code(status).send({ ok: true as const, ...(outcome.id ? { id: outcome.id } : {}) })
       : refuse(request, reply, outcome);
+
+  /**
+   * A POST that hands its body to the service and answers `{ ok, id? }` or the refusal: every change
+   * the API makes. `params` are the path's ids (none, :id, or :id and :sub); `status` is 201 when it
+   * creates something, whose id is then in the answer.
+   */
+  function command<P extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUndefined>(
+    url: string,
+    def: {
+      summary: string;
+      params?: P;
+      body?: B;
+      status?: 200 | 201;
+      run: (actor: Actor, params: z.output<P>, body: z.output<B>) => Promise<Outcome>;
+    },
+  ) {
+    const status = def.status ?? 200;
+    api.post(
+      route(url),
+      {
+        onRequest: cases,
+        schema: {
+          tags: TAGS,
+          summary: def.summary,
+          ...(def.params ? { params: def.params } : {}),
+          ...(def.body ? { body: def.body } : {}),
+          response: { [status]: okResponse, ...errors },
+        },
+      },
+      async (request, reply) =>
+        done(
+          request,
+          reply,
+          await def.run(actor(request), request.params as z.output<P>, request.body as z.output<B>),
+          status,
+        ),
+    );
+  }
 
   api.get(
     p.caseload(),
@@ -230,20 +264,12 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
     },
   );
 
-  api.post(
-    p.households(),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Create a household',
-        body: householdInput,
-        response: { 201: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.createHousehold(actor(request), request.body), 201),
-  );
+  command(p.households(), {
+    summary: 'Create a household',
+    body: householdInput,
+    status: 201,
+    run: (a, _, body) => resettlement.createHousehold(a, body),
+  });
 
   api.get(
     route(p.household(ID)),
@@ -262,236 +288,91 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
     },
   );
 
-  api.post(
-    route(p.household(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Change a household’s details',
-        params: idParams,
-        body: householdInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.updateHousehold(actor(request), request.params.id, request.body),
-      ),
-  );
+  command(p.household(ID), {
+    summary: 'Change a household’s details',
+    params: idParams,
+    body: householdInput,
+    run: (a, { id }, body) => resettlement.updateHousehold(a, id, body),
+  });
 
-  api.post(
-    route(p.close(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Close a case and set its retention date',
-        params: idParams,
-        body: closeInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.close(actor(request), request.params.id, request.body)),
-  );
+  command(p.close(ID), {
+    summary: 'Close a case and set its retention date',
+    params: idParams,
+    body: closeInput,
+    run: (a, { id }, body) => resettlement.close(a, id, body),
+  });
 
-  api.post(
-    route(p.reopen(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Reopen a closed case',
-        params: idParams,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.reopen(actor(request), request.params.id)),
-  );
+  command(p.reopen(ID), {
+    summary: 'Reopen a closed case',
+    params: idParams,
+    run: (a, { id }) => resettlement.reopen(a, id),
+  });
 
-  api.post(
-    route(p.assign(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Change the caseworker (resettlement managers)',
-        params: idParams,
-        body: assignInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.assign(actor(request), request.params.id, request.body.caseworkerStaffId),
-      ),
-  );
+  command(p.assign(ID), {
+    summary: 'Change the caseworker (resettlement managers)',
+    params: idParams,
+    body: assignInput,
+    run: (a, { id }, body) => resettlement.assign(a, id, body.caseworkerStaffId),
+  });
 
-  api.post(
-    route(p.members(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Add a household member',
-        params: idParams,
-        body: memberInput,
-        response: { 201: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.addMember(actor(request), request.params.id, request.body),
-        201,
-      ),
-  );
+  command(p.members(ID), {
+    summary: 'Add a household member',
+    params: idParams,
+    body: memberInput,
+    status: 201,
+    run: (a, { id }, body) => resettlement.addMember(a, id, body),
+  });
 
-  api.post(
-    route(p.member(ID, SUB)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Change a household member',
-        params: subParams,
-        body: memberInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.updateMember(actor(request), request.params.id, request.params.sub, request.body),
-      ),
-  );
+  command(p.member(ID, SUB), {
+    summary: 'Change a household member',
+    params: subParams,
+    body: memberInput,
+    run: (a, { id, sub }, body) => resettlement.updateMember(a, id, sub, body),
+  });
 
-  api.post(
-    route(p.host(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Record the host (Homes for Ukraine)',
-        params: idParams,
-        body: hostInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.saveHost(actor(request), request.params.id, request.body)),
-  );
+  command(p.host(ID), {
+    summary: 'Record the host (Homes for Ukraine)',
+    params: idParams,
+    body: hostInput,
+    run: (a, { id }, body) => resettlement.saveHost(a, id, body),
+  });
 
-  api.post(
-    route(p.needs(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Save the needs assessment (any of the nine domains)',
-        params: idParams,
-        body: needsInput.partial(),
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.saveNeeds(actor(request), request.params.id, request.body)),
-  );
+  command(p.needs(ID), {
+    summary: 'Save the needs assessment (any of the nine domains)',
+    params: idParams,
+    body: needsInput.partial(),
+    run: (a, { id }, body) => resettlement.saveNeeds(a, id, body),
+  });
 
-  api.post(
-    route(p.goals(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Add a goal to the support plan',
-        params: idParams,
-        body: goalInput,
-        response: { 201: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.addGoal(actor(request), request.params.id, request.body), 201),
-  );
+  command(p.goals(ID), {
+    summary: 'Add a goal to the support plan',
+    params: idParams,
+    body: goalInput,
+    status: 201,
+    run: (a, { id }, body) => resettlement.addGoal(a, id, body),
+  });
 
-  api.post(
-    route(p.goal(ID, SUB)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Change a goal’s status',
-        params: subParams,
-        body: goalStatusInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.setGoalStatus(
-          actor(request),
-          request.params.id,
-          request.params.sub,
-          request.body.status,
-        ),
-      ),
-  );
+  command(p.goal(ID, SUB), {
+    summary: 'Change a goal’s status',
+    params: subParams,
+    body: goalStatusInput,
+    run: (a, { id, sub }, body) => resettlement.setGoalStatus(a, id, sub, body.status),
+  });
 
-  api.post(
-    route(p.referrals(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Refer to a partner service',
-        params: idParams,
-        body: referralInput,
-        response: { 201: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.addReferral(actor(request), request.params.id, request.body),
-        201,
-      ),
-  );
+  command(p.referrals(ID), {
+    summary: 'Refer to a partner service',
+    params: idParams,
+    body: referralInput,
+    status: 201,
+    run: (a, { id }, body) => resettlement.addReferral(a, id, body),
+  });
 
-  api.post(
-    route(p.referral(ID, SUB)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Record a referral’s outcome',
-        params: subParams,
-        body: referralOutcomeInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.recordReferralOutcome(
-          actor(request),
-          request.params.id,
-          request.params.sub,
-          request.body,
-        ),
-      ),
-  );
+  command(p.referral(ID, SUB), {
+    summary: 'Record a referral’s outcome',
+    params: subParams,
+    body: referralOutcomeInput,
+    run: (a, { id, sub }, body) => resettlement.recordReferralOutcome(a, id, sub, body),
+  });
 
   api.get(
     route(p.subjectAccess(ID)),
@@ -540,20 +421,12 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
     },
   );
 
-  api.post(
-    p.sessions(),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Add a session (date and times in UK local time)',
-        body: sessionInput,
-        response: { 201: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(request, reply, await resettlement.createSession(actor(request), request.body), 201),
-  );
+  command(p.sessions(), {
+    summary: 'Add a session (date and times in UK local time)',
+    body: sessionInput,
+    status: 201,
+    run: (a, _, body) => resettlement.createSession(a, body),
+  });
 
   api.get(
     route(p.session(ID)),
@@ -590,45 +463,19 @@ export function resettlementApi(app: FastifyInstance, resettlement: Resettlement
     },
   );
 
-  api.post(
-    route(p.bookings(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Book household members onto a session',
-        params: idParams,
-        body: bookingInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.book(actor(request), request.params.id, request.body.memberIds),
-      ),
-  );
+  command(p.bookings(ID), {
+    summary: 'Book household members onto a session',
+    params: idParams,
+    body: bookingInput,
+    run: (a, { id }, body) => resettlement.book(a, id, body.memberIds),
+  });
 
-  api.post(
-    route(p.attendance(ID)),
-    {
-      onRequest: cases,
-      schema: {
-        tags: TAGS,
-        summary: 'Record attendance and feedback',
-        params: idParams,
-        body: attendanceInput,
-        response: { 200: okResponse, ...errors },
-      },
-    },
-    async (request, reply) =>
-      done(
-        request,
-        reply,
-        await resettlement.recordAttendance(actor(request), request.params.id, request.body),
-      ),
-  );
+  command(p.attendance(ID), {
+    summary: 'Record attendance and feedback',
+    params: idParams,
+    body: attendanceInput,
+    run: (a, { id }, body) => resettlement.recordAttendance(a, id, body),
+  });
 
   api.get(
     p.outcomes(),

@@ -5,6 +5,7 @@ import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { can } from '../../platform/auth/permissions.js';
 import { ICAL_CONTENT_TYPE } from '../../platform/calendar/ical.js';
 import { parseForm, type FieldError } from '../../platform/forms.js';
+import { dateInputAnchor } from '../../platform/forms/date-input.js';
 import { paths, withQuery } from '../../platform/paths.js';
 import {
   outcomesCsv,
@@ -18,18 +19,19 @@ import {
   attendanceFromForm,
   attendanceInput,
   bookingInput,
-  closeInput,
-  goalInput,
+  closePageInput,
+  goalPageInput,
   goalStatusInput,
-  hostInput,
+  hostPageInput,
   householdFilters,
-  householdInput,
-  memberInput,
+  householdPageInput,
+  memberPageInput,
   needsFromForm,
   needsInput,
-  referralInput,
-  referralOutcomeInput,
-  sessionInput,
+  PAGE_DATE_FIELDS,
+  referralPageInput,
+  referralOutcomePageInput,
+  sessionPageInput,
 } from './resettlement.schema.js';
 import type { ResettlementService } from './resettlement.service.js';
 import * as vocab from './resettlement.vocabulary.js';
@@ -100,8 +102,10 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
     if (outcome.problem === 'notFound') return reply.sendError('notFound');
     const field = PROBLEM_FIELD[outcome.problem] ?? 'form';
     const text = request.t(`resettlement.problems.${outcome.problem}`);
+    // A date is three boxes: the link goes to the first.
+    const anchor = PAGE_DATE_FIELDS.has(field) ? dateInputAnchor(field) : field;
     reply.code(400);
-    return rerender({ errors: [{ href: `#${field}`, text }], fieldErrors: { [field]: text } });
+    return rerender({ errors: [{ href: `#${anchor}`, text }], fieldErrors: { [field]: text } });
   }
 
   const common = { vocab, DOMAINS: vocab.DOMAINS, DOMAIN_KEYS: vocab.DOMAIN_KEYS };
@@ -236,7 +240,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   );
 
   formPost(paths.resettlement.newHousehold(), {
-    schema: householdInput,
+    schema: householdPageInput,
     ids: {
       scheme: 'scheme',
       lawfulBasis: 'lawfulBasis',
@@ -280,7 +284,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   });
 
   formPost(paths.resettlement.edit(ID), {
-    schema: householdInput,
+    schema: householdPageInput,
     form: (request, reply, context) => householdForm(request, reply, { id: params(request).id, ...context }),
     save: (request, value) => resettlement.updateHousehold(actor(request), params(request).id, value),
     done: toHousehold('updated'),
@@ -301,7 +305,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   formGet(paths.resettlement.close(ID), closeForm);
 
   formPost(paths.resettlement.close(ID), {
-    schema: closeInput,
+    schema: closePageInput,
     form: closeForm,
     save: (request, value) => resettlement.close(actor(request), params(request).id, value),
     done: toHousehold('closed'),
@@ -364,7 +368,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   });
 
   formPost(paths.resettlement.newMember(ID), {
-    schema: memberInput,
+    schema: memberPageInput,
     ids: memberIds,
     form: memberForm,
     save: (request, value) => resettlement.addMember(actor(request), params(request).id, value),
@@ -383,7 +387,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   });
 
   formPost(paths.resettlement.member(ID, SUB), {
-    schema: memberInput,
+    schema: memberPageInput,
     ids: memberIds,
     form: memberForm,
     save: (request, value) =>
@@ -412,7 +416,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   formGet(paths.resettlement.host(ID), hostForm);
 
   formPost(paths.resettlement.host(ID), {
-    schema: hostInput,
+    schema: hostPageInput,
     ids: { checkStatus: 'checkStatus', arrangementStatus: 'arrangementStatus' },
     form: hostForm,
     save: (request, value) => resettlement.saveHost(actor(request), params(request).id, value),
@@ -468,7 +472,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   formGet(paths.resettlement.newGoal(ID), goalForm);
 
   formPost(paths.resettlement.newGoal(ID), {
-    schema: goalInput,
+    schema: goalPageInput,
     ids: { domain: 'domain' },
     form: goalForm,
     save: (request, value) => resettlement.addGoal(actor(request), params(request).id, value),
@@ -492,7 +496,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   formGet(paths.resettlement.newReferral(ID), referralForm);
 
   formPost(paths.resettlement.newReferral(ID), {
-    schema: referralInput,
+    schema: referralPageInput,
     ids: { domain: 'domain' },
     form: referralForm,
     save: (request, value) => resettlement.addReferral(actor(request), params(request).id, value),
@@ -523,7 +527,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   });
 
   formPost(paths.resettlement.referral(ID, SUB), {
-    schema: referralOutcomeInput,
+    schema: referralOutcomePageInput,
     ids: { outcome: 'outcome' },
     form: referralPage,
     save: (request, value) =>
@@ -596,7 +600,7 @@ export function resettlementPages(app: FastifyInstance, resettlement: Resettleme
   );
 
   formPost(paths.resettlement.newSession(), {
-    schema: sessionInput,
+    schema: sessionPageInput,
     ids: { topic: 'topic', languages: 'languages' },
     form: sessionFormPage,
     save: (request, value) => resettlement.createSession(actor(request), value),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalDateInput, requiredDateInput, withDateInputs } from '../../platform/forms/date-input.js';
 import {
   AGE_BANDS,
   ARRANGEMENT_STATUSES,
@@ -20,9 +21,10 @@ import {
 } from './resettlement.vocabulary.js';
 
 /**
- * One schema per thing a caseworker records, used by the JSON API as it is and by the pages after
- * `fromForm` has turned form strings (checkbox "yes", repeated fields) into the same shape. Issue
- * messages are translation keys under resettlement.errors.
+ * One schema per thing a caseworker records, used by the JSON API as it is. The pages use the same
+ * schema, except that their dates are GOV.UK date inputs (`pageForm` below), and the needs and
+ * attendance forms are first turned into the same shape (`needsFromForm`, `attendanceFromForm`).
+ * Issue messages are translation keys under resettlement.errors.
  */
 const E = (key: string) => `resettlement.errors.${key}`;
 
@@ -70,6 +72,12 @@ const requiredDate = (key: string) =>
       .min(1, E(`${key}Required`))
       .refine(realDate, E(`${key}Invalid`)),
   );
+/**
+ * On the pages a date is three boxes, so an issue a rule raises about a date links to its first box
+ * (the date-input helper's own issues say which box). The JSON API ignores it.
+ */
+const DAY_BOX = { part: 'day' };
+
 const oneOf = <T extends readonly [string, ...string[]]>(list: T, key: string) =>
   z.preprocess(emptyToUndefined, z.enum(list, { error: E(key) }));
 const optionalOneOf = <T extends readonly [string, ...string[]]>(list: T, key: string) =>
@@ -113,7 +121,12 @@ export const householdInput = z
     if (v.lawfulBasis === 'consent' && !v.consentGiven)
       ctx.addIssue({ code: 'custom', path: ['consentGiven'], message: E('consentNeeded') });
     if (v.consentGiven && !v.consentDate)
-      ctx.addIssue({ code: 'custom', path: ['consentDate'], message: E('consentDateRequired') });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consentDate'],
+        message: E('consentDateRequired'),
+        params: DAY_BOX,
+      });
   });
 export type HouseholdInput = z.output<typeof householdInput>;
 
@@ -139,7 +152,7 @@ export const memberInput = z
   })
   .superRefine((v, ctx) => {
     if (!v.dateOfBirth && !v.ageBand)
-      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: E('ageRequired') });
+      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: E('ageRequired'), params: DAY_BOX });
   });
 export type MemberInput = z.output<typeof memberInput>;
 
@@ -208,7 +221,12 @@ export const referralInput = z
   })
   .superRefine((v, ctx) => {
     if (v.responseDueOn && v.responseDueOn < v.referredOn)
-      ctx.addIssue({ code: 'custom', path: ['responseDueOn'], message: E('responseDueBeforeReferral') });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['responseDueOn'],
+        message: E('responseDueBeforeReferral'),
+        params: DAY_BOX,
+      });
   });
 export type ReferralInput = z.output<typeof referralInput>;
 
@@ -295,3 +313,44 @@ export const householdFilters = z.object({
   status: z.preprocess(emptyToUndefined, z.enum(['open', 'closed', 'any']).optional()).catch(undefined),
   mine: z.preprocess(emptyToUndefined, z.enum(['yes', 'no']).optional()).catch(undefined),
 });
+
+// ---- The pages' forms: the same schemas, with GOV.UK date inputs for the dates ----
+
+const dateFields = new Set<string>();
+/** The fields that are date inputs on the pages: a refusal about one links to its first box. */
+export const PAGE_DATE_FIELDS: ReadonlySet<string> = dateFields;
+
+/** A date as three boxes; its messages are named by `resettlement.errors.<key>Name`. */
+const boxes = (key: string) => optionalDateInput({ name: E(`${key}Name`) });
+const requiredBoxes = (key: string) =>
+  requiredDateInput({ name: E(`${key}Name`), required: E(`${key}Required`) });
+
+/**
+ * The page form of an API schema: the named dates are read from their day, month and year boxes
+ * into the same yyyy-mm-dd the API takes, so the schema's rules and output are the API's. safeExtend
+ * keeps the schema's refinements (a due date after the referral, a date when consent was given).
+ */
+function pageForm<S extends z.ZodObject>(schema: S, dates: Record<string, z.ZodType>) {
+  for (const field of Object.keys(dates)) dateFields.add(field);
+  // The boxes parse to the same output as the API's yyyy-mm-dd field, so the output type is S's.
+  return withDateInputs(Object.keys(dates), schema.safeExtend(dates) as unknown as S);
+}
+
+export const householdPageInput = pageForm(householdInput, {
+  arrivalDate: boxes('arrivalDate'),
+  moveOnDeadline: boxes('moveOnDeadline'),
+  consentDate: boxes('consentDate'),
+});
+export const memberPageInput = pageForm(memberInput, {
+  dateOfBirth: boxes('dateOfBirth'),
+  visaExpiry: boxes('visaExpiry'),
+});
+export const hostPageInput = pageForm(hostInput, { checkDate: boxes('checkDate') });
+export const goalPageInput = pageForm(goalInput, { dueDate: boxes('dueDate') });
+export const referralPageInput = pageForm(referralInput, {
+  referredOn: requiredBoxes('referredOn'),
+  responseDueOn: boxes('responseDueOn'),
+});
+export const referralOutcomePageInput = pageForm(referralOutcomeInput, { outcomeOn: boxes('outcomeOn') });
+export const closePageInput = pageForm(closeInput, { retentionUntil: boxes('retentionUntil') });
+export const sessionPageInput = pageForm(sessionInput, { date: requiredBoxes('sessionDate') });
