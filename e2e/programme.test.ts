@@ -131,7 +131,10 @@ describe('the programme in a real browser', () => {
       .selectOption({ label: 'West Northamptonshire Council' });
     await page.getByLabel('Lead officer (optional)').selectOption({ label: 'Sarah Jennings' });
     await page.getByLabel('Nene Community Voluntary Action (demo)').check();
-    await page.getByLabel('Due date (optional)').fill('2027-06-30');
+    const due = page.getByRole('group', { name: 'Due date (optional)' });
+    await due.getByLabel('Day').fill('30');
+    await due.getByLabel('Month').fill('6');
+    await due.getByLabel('Year').fill('2027');
     await page
       .getByRole('group', { name: /public “You said, we did” page/ })
       .getByLabel('Yes')
@@ -189,6 +192,19 @@ describe('the programme in a real browser', () => {
     await page.getByLabel('Progress (%)').fill('20');
     await page.getByRole('button', { name: 'Save status and progress' }).click();
     await check('action in progress');
+    // A milestone's due date is three boxes: a missing month is named, and the link goes to its box.
+    await page.getByLabel('Milestone', { exact: true }).fill('Second surgery at the library');
+    const milestoneDue = page.getByRole('group', { name: 'Due date', exact: true });
+    await milestoneDue.getByLabel('Day').fill('14');
+    await milestoneDue.getByLabel('Year').fill('2027');
+    await page.getByRole('button', { name: 'Add milestone' }).click();
+    await check('action with a milestone error', { expectErrors: true });
+    await page.getByRole('link', { name: 'Due date must include a month' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('milestone-dueDate-month');
+    await page.keyboard.type('7');
+    await page.getByRole('button', { name: 'Add milestone' }).click();
+    await check('action with a milestone');
+    expect(await page.locator('#milestones').textContent()).toContain('Second surgery at the library');
   }, 600_000);
 
   it('each linked resident who chose email gets exactly one message; nobody else gets one', async () => {

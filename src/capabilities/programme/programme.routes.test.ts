@@ -1,8 +1,11 @@
 import ExcelJS from 'exceljs';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { createConcern } from '../concerns/concerns.test-helpers.js';
+import { dateFormFields } from '../../platform/forms/date-input.js';
 import { paths } from '../../platform/paths.js';
+import { programmeActions, programmeMilestones } from './programme.table.js';
 import { parseAtom, policeOf, programmeMail, setUpProgramme, triageOf } from './programme.test-helpers.js';
 
 let t: TestApp;
@@ -315,5 +318,88 @@ describe('API', () => {
     ]);
     expect((await t.client().get(paths.api.programmeActions())).statusCode).toBe(401);
     void triageOf;
+  });
+});
+
+describe('dates are GOV.UK date inputs: day, month and year', () => {
+  const actionForm = (title: string, dates: Record<string, string>) => ({
+    priorityId: ids.priorityId,
+    title,
+    description: 'Weekly advice surgeries with housing and benefits advisers in one room.',
+    leadOrganisationId: t.a.organisations.council!,
+    public: 'no',
+    ...dates,
+  });
+  const actionsTitled = (title: string) =>
+    t.db.tenant(t.a.id, (tx) => tx.select().from(programmeActions).where(eq(programmeActions.title, title)));
+  const box = (html: string, id: string, value: string) =>
+    expect(html).toMatch(new RegExp(`id="${id}"[^>]*value="${value}"`));
+
+  it('an admin creates an action with its dates in boxes, and sees them in boxes to edit', async () => {
+    const admin = await t.signedIn(t.a, 'admin');
+    const res = await admin.post(
+      paths.staff.programme.newAction(),
+      actionForm('Advice surgeries', {
+        ...dateFormFields('startDate', '2027-01-04'),
+        'dueDate-day': '30',
+        'dueDate-month': 'June',
+        'dueDate-year': '2027',
+      }),
+    );
+    expect(res.statusCode).toBe(302);
+    const [stored] = await actionsTitled('Advice surgeries');
+    expect([stored?.startDate, stored?.dueDate]).toEqual(['2027-01-04', '2027-06-30']);
+    const edit = await admin.get(paths.staff.programme.actionEdit(stored!.id));
+    box(edit.body, 'startDate-day', '4');
+    box(edit.body, 'startDate-month', '1');
+    box(edit.body, 'dueDate-day', '30');
+    box(edit.body, 'dueDate-month', '6');
+    box(edit.body, 'dueDate-year', '2027');
+  });
+
+  it('refuses a date that is not real, or a due date before the start, linking to the boxes and storing nothing', async () => {
+    const admin = await t.signedIn(t.a, 'admin');
+    const notReal = await admin.post(
+      paths.staff.programme.newAction(),
+      actionForm('Not real', { 'dueDate-day': '30', 'dueDate-month': '2', 'dueDate-year': '2027' }),
+    );
+    expect(notReal.statusCode).toBe(400);
+    expect(notReal.body).toContain('<title>Error:');
+    expect(notReal.body).toContain('href="#dueDate-day">Due date must be a real date');
+    // What was typed is shown again.
+    box(notReal.body, 'dueDate-day', '30');
+
+    const backwards = await admin.post(
+      paths.staff.programme.newAction(),
+      actionForm('Backwards', {
+        ...dateFormFields('startDate', '2027-06-01'),
+        ...dateFormFields('dueDate', '2027-05-01'),
+      }),
+    );
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.body).toContain('href="#dueDate-day"');
+    expect([...(await actionsTitled('Not real')), ...(await actionsTitled('Backwards'))]).toEqual([]);
+  });
+
+  it('a milestone needs a whole due date', async () => {
+    const police = await t.signedIn(t.a, 'police');
+    const milestones = () =>
+      t.db.tenant(t.a.id, (tx) =>
+        tx.select().from(programmeMilestones).where(eq(programmeMilestones.title, 'Training booked')),
+      );
+    const half = await police.post(paths.staff.programme.actionDo(ids.actionId, 'milestones'), {
+      title: 'Training booked',
+      'dueDate-day': '15',
+      'dueDate-year': '2027',
+    });
+    expect(half.statusCode).toBe(400);
+    expect(half.body).toContain('href="#milestone-dueDate-month">Due date must include a month');
+    expect(await milestones()).toEqual([]);
+    const ok = await police.post(paths.staff.programme.actionDo(ids.actionId, 'milestones'), {
+      title: 'Training booked',
+      ...dateFormFields('dueDate', '2027-09-15'),
+    });
+    expect(ok.statusCode).toBe(302);
+    expect((await milestones()).map((m) => m.dueDate)).toEqual(['2027-09-15']);
   });
 });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { staffActor } from '../../platform/auth/actor.js';
 import { requireStaff } from '../../platform/auth/auth.plugin.js';
 import { parseForm, type FieldError } from '../../platform/forms.js';
+import { dateInputAnchor } from '../../platform/forms/date-input.js';
 import { paths } from '../../platform/paths.js';
 import type { Services } from '../../services.js';
 import { formatReference, normaliseReference } from '../concerns/reference.js';
@@ -389,7 +390,8 @@ export function programmePages(app: FastifyInstance, services: Services, secureC
       return renderActionForm(request, reply, {
         id,
         values: body,
-        errors: [{ href: `#${field}`, text }],
+        // A date is three boxes: the link goes to the first.
+        errors: [{ href: `#${field === 'dueDate' ? dateInputAnchor(field) : field}`, text }],
         byField: { [field]: text },
       });
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkboxList, optionalText, requiredText } from '../../platform/forms.js';
+import { optionalDateInput, requiredDateInput, withDateInputs } from '../../platform/forms/date-input.js';
 import { ACTION_STATUSES, RAGS } from './programme.table.js';
 
 /** Forms and API bodies for the programme. Messages are translation keys under programme.errors. */
@@ -21,42 +22,22 @@ const optionalUuid = z
       .optional(),
   );
 
-/** yyyy-mm-dd, as a date input sends it; empty is "not set". */
-const isRealDate = (s: string) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
-export const optionalDate = z
-  .string()
-  .optional()
-  .transform((s) => (s ?? '').trim())
-  .pipe(
-    z.string().refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s)), E('dateInvalid')),
-  )
-  .transform((s) => (s === '' ? undefined : s));
-export const requiredDate = z
-  .string()
-  .optional()
-  .transform((s) => (s ?? '').trim())
-  .pipe(
-    z
-      .string()
-      .min(1, E('dateRequired'))
-      .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s), E('dateInvalid')),
-  );
-
-export const actionForm = z.object({
-  priorityId: uuid(E('priorityRequired')),
-  title: requiredText(200, E('titleRequired'), E('titleTooLong')),
-  description: requiredText(4000, E('descriptionRequired'), E('descriptionTooLong')),
-  leadOrganisationId: uuid(E('leadRequired')),
-  leadStaffId: optionalUuid,
-  partnerOrganisationIds: checkboxList,
-  areaIds: checkboxList,
-  startDate: optionalDate,
-  dueDate: optionalDate,
-  public: z.enum(['yes', 'no'], { message: E('publicRequired') }),
-});
+/** Dates are GOV.UK date inputs: three boxes each (platform/forms/date-input.ts). */
+export const actionForm = withDateInputs(
+  ['startDate', 'dueDate'],
+  z.object({
+    priorityId: uuid(E('priorityRequired')),
+    title: requiredText(200, E('titleRequired'), E('titleTooLong')),
+    description: requiredText(4000, E('descriptionRequired'), E('descriptionTooLong')),
+    leadOrganisationId: uuid(E('leadRequired')),
+    leadStaffId: optionalUuid,
+    partnerOrganisationIds: checkboxList,
+    areaIds: checkboxList,
+    startDate: optionalDateInput({ name: E('startDateName') }),
+    dueDate: optionalDateInput({ name: E('dueDateName') }),
+    public: z.enum(['yes', 'no'], { message: E('publicRequired') }),
+  }),
+);
 export type ActionForm = z.output<typeof actionForm>;
 
 export const progressForm = z.object({
@@ -131,10 +112,13 @@ export const updateForm = z.object({
   visibility: z.enum(['public', 'internal'], { message: E('visibilityRequired') }),
 });
 
-export const milestoneForm = z.object({
-  title: requiredText(200, E('milestoneRequired'), E('titleTooLong')),
-  dueDate: requiredDate,
-});
+export const milestoneForm = withDateInputs(
+  ['dueDate'],
+  z.object({
+    title: requiredText(200, E('milestoneRequired'), E('titleTooLong')),
+    dueDate: requiredDateInput({ name: E('dueDateName'), required: E('dateRequired') }),
+  }),
+);
 
 export const linkForm = z.object({
   reference: requiredText(40, E('referenceRequired'), E('referenceRequired')),

@@ -4,7 +4,8 @@ import { createI18n } from '../../platform/i18n/index.js';
 import { suppressSeries } from '../../platform/suppression.js';
 import { atomFeed, xmlEscape } from './atom.js';
 import { packCsv, packXlsx } from './programme.export.js';
-import { progressForm, updateForm, optionalDate } from './programme.schema.js';
+import { dateFormFields } from '../../platform/forms/date-input.js';
+import { milestoneForm, progressForm, updateForm } from './programme.schema.js';
 import type { PackRow } from './programme.service.js';
 import { wantsProgrammeEmail } from './programme.service.js';
 import { parseAtom } from './programme.test-helpers.js';
@@ -152,9 +153,19 @@ describe('forms', () => {
     expect(progressForm.parse({ status: 'planned', progress: '40', rag: 'green' }).progress).toBe(40);
     expect(progressForm.safeParse({ status: 'planned', progress: '4.5', rag: 'green' }).success).toBe(false);
     expect(progressForm.safeParse({ status: 'planned', progress: '101', rag: 'green' }).success).toBe(false);
-    expect(optionalDate.parse('2027-02-28')).toBe('2027-02-28');
-    expect(optionalDate.parse('')).toBeUndefined();
-    expect(optionalDate.safeParse('2027-02-30').success).toBe(false);
+    // A milestone's due date is three boxes, read into yyyy-mm-dd.
+    expect(milestoneForm.parse({ title: 'x', ...dateFormFields('dueDate', '2027-02-28') }).dueDate).toBe(
+      '2027-02-28',
+    );
+    const notReal = milestoneForm.safeParse({
+      title: 'x',
+      'dueDate-day': '30',
+      'dueDate-month': '2',
+      'dueDate-year': '2027',
+    });
+    expect(notReal.error?.issues.map((i) => i.message)).toEqual(['dateInput.notReal']);
+    const empty = milestoneForm.safeParse({ title: 'x' });
+    expect(empty.error?.issues.map((i) => i.message)).toEqual(['programme.errors.dateRequired']);
   });
 });
 
