@@ -103,7 +103,12 @@ describe('the triage queue', () => {
     expect(await refs(`area=${t.a.areas['a-02']}`)).toEqual([recent.ref]);
     expect(await refs(`lead=${t.a.organisations.police}`)).toEqual([recent.ref]);
     expect(await refs('urgent=yes')).toEqual([urgent.ref]);
-    expect(await refs('overdue=yes')).toEqual([old.ref]);
+    // The urgent one falls due at the end of its London day, so a run that crosses midnight may
+    // also find it overdue; the others never are.
+    const overdue = await refs('overdue=yes');
+    expect(overdue[0]).toBe(old.ref);
+    expect(overdue).not.toContain(recent.ref);
+    expect(overdue).not.toContain(closed.ref);
     expect(queueRefs((await triage.get('/staff/concerns?channel=open311&status=any')).body)).toEqual([]);
     // A filter value that is not ours is ignored rather than an error.
     expect((await queue('topic=nonsense&area=x')).statusCode).toBe(200);

@@ -15,7 +15,8 @@ let t: TestApp;
 let officer: TestClient;
 let police: TestClient;
 let fire: TestClient;
-const today = londonToday();
+// Read at each use, not once when the file loads, so a run that crosses midnight still means today.
+const today = () => londonToday();
 
 function rows<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
@@ -34,14 +35,14 @@ function area(p: TestPartnership, n: number): string {
 function report(p: TestPartnership, overrides: Record<string, string> = {}) {
   return {
     areaId: area(p, 1),
-    reportedOn: today,
+    reportedOn: today(),
     source: 'officer',
     category: 'rumour',
     assessment: 'evidenced',
     level: 'medium',
     summary: 'Rumours on social media about a planned gathering outside the mosque on Friday.',
     actions: 'Police and faith leaders briefed.',
-    reviewDate: addDays(today, 7),
+    reviewDate: addDays(today(), 7),
     ...overrides,
   };
 }
@@ -142,7 +143,7 @@ describe('tension reports and escalation', () => {
     expect(res.body).toContain('<a href="#reportedOn-year">Date of the report must include a year</a>');
     const early = await officer.post(
       '/staff/tension/new',
-      asForm(report(t.a, { reviewDate: addDays(today, -1) })),
+      asForm(report(t.a, { reviewDate: addDays(today(), -1) })),
     );
     expect(early.statusCode).toBe(400);
     expect(early.body).toContain(
@@ -284,7 +285,7 @@ describe('editing and closing a report', () => {
     expect(form.body).toMatch(new RegExp(`<option value="${area(t.a, 2)}" selected>South a</option>`));
     expect(form.body).toMatch(/value="medium" checked/);
     expect(form.body).toContain('Police and faith leaders briefed.');
-    const [y, m, d] = addDays(today, 7).split('-').map(Number);
+    const [y, m, d] = addDays(today(), 7).split('-').map(Number);
     expect(form.body).toContain(`name="reviewDate-day" type="text" value="${d}"`);
     expect(form.body).toContain(`name="reviewDate-month" type="text" value="${m}"`);
     expect(form.body).toContain(`name="reviewDate-year" type="text" value="${y}"`);
@@ -309,7 +310,11 @@ describe('editing and closing a report', () => {
     expect(res.body).toContain('name="version" value="1"');
     const future = await officer.post(`/staff/tension/reports/${id}/edit`, {
       ...asForm(
-        report(t.a, { areaId: area(t.a, 2), reportedOn: addDays(today, 1), reviewDate: addDays(today, 8) }),
+        report(t.a, {
+          areaId: area(t.a, 2),
+          reportedOn: addDays(today(), 1),
+          reviewDate: addDays(today(), 8),
+        }),
       ),
       version: '1',
     });
